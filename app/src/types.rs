@@ -1,0 +1,23 @@
+//! The request and response types of the JSON API, shared by the REST
+//! handlers, the server functions and the browser.
+//!
+//! Timestamps travel as RFC 3339 UTC strings, so the browser needs no date
+//! library to show them.
+
+mod account;
+mod principal;
+mod problem;
+mod requests;
+mod run;
+mod schedule;
+mod task;
+
+pub use account::{ApiToken, CreatedToken, NewToken, NewUser, User};
+pub use principal::{ActorKind, Principal, Role, SessionInfo};
+pub use problem::{FieldError, Problem};
+pub use requests::{ReportRequest, RunAs, RunFilter, StartRequest, TrackRequest};
+pub use run::{
+    Actor, Attempt, Origin, Progress, Run, RunDetail, RunError, RunId, RunList, RunState, LogLine,
+};
+pub use schedule::{Schedule, ScheduleList};
+pub use task::{Task, TaskKind, TaskList};

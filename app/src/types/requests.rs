@@ -1,0 +1,73 @@
+//! The bodies and query parameters that callers send.
+
+use super::{RunError, RunId, RunState};
+use serde::{Deserialize, Serialize};
+
+/// Whose name a started task runs under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RunAs {
+    /// The caller.
+    #[default]
+    Me,
+    /// The impersonation user set in the config.
+    Impersonated,
+}
+
+/// `POST /api/v1/tasks/{path}/runs`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct StartRequest {
+    /// The task's arguments; `{}` when left out.
+    #[serde(default = "empty_object")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub arguments: serde_json::Value,
+    #[serde(default, rename = "as")]
+    pub run_as: RunAs,
+}
+
+/// `POST /api/v1/runs`: a run that another system started.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct TrackRequest {
+    pub task: String,
+    /// The id the other system gave the run.
+    pub id: RunId,
+    #[serde(default = "empty_object")]
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub arguments: serde_json::Value,
+    /// The state it is in now; `pending` when left out.
+    #[serde(default)]
+    pub state: Option<RunState>,
+}
+
+/// `PATCH /api/v1/runs/{id}`: an external run reports how it is doing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct ReportRequest {
+    pub state: RunState,
+    #[serde(default)]
+    pub result: Option<String>,
+    #[serde(default)]
+    pub error: Option<RunError>,
+}
+
+/// `GET /api/v1/runs?state=&task=&user=&limit=&before=`
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct RunFilter {
+    pub state: Option<RunState>,
+    pub task: Option<String>,
+    /// Runs started by, or run as, this user.
+    pub user: Option<String>,
+    pub limit: Option<u32>,
+    /// The `next_before` cursor of the previous page.
+    pub before: Option<String>,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
+}

@@ -1,0 +1,214 @@
+//! A run: one execution of a task, as the API and the console show it.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use uuid::Uuid;
+
+/// The id of a run: a UUID, chosen by the server or, for a run started
+/// elsewhere, by the system that started it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
+#[serde(transparent)]
+pub struct RunId(pub Uuid);
+
+impl fmt::Display for RunId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+
+impl std::str::FromStr for RunId {
+    type Err = uuid::Error;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        Uuid::parse_str(text.trim()).map(RunId)
+    }
+}
+
+/// Where a run is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum RunState {
+    /// Accepted, not yet started.
+    Pending,
+    Running,
+    Success,
+    Failure,
+    Cancelled,
+}
+
+impl RunState {
+    pub const ALL: [RunState; 5] = [
+        RunState::Pending,
+        RunState::Running,
+        RunState::Success,
+        RunState::Failure,
+        RunState::Cancelled,
+    ];
+
+    /// The name used in the API and in the database.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunState::Pending => "pending",
+            RunState::Running => "running",
+            RunState::Success => "success",
+            RunState::Failure => "failure",
+            RunState::Cancelled => "cancelled",
+        }
+    }
+
+    /// The word the console shows on the badge.
+    pub fn label(self) -> &'static str {
+        match self {
+            RunState::Pending => "Pending",
+            RunState::Running => "Running",
+            RunState::Success => "Success",
+            RunState::Failure => "Failure",
+            RunState::Cancelled => "Cancelled",
+        }
+    }
+
+    /// Whether the run has ended and will not change any more.
+    pub fn is_finished(self) -> bool {
+        matches!(self, RunState::Success | RunState::Failure | RunState::Cancelled)
+    }
+
+    pub fn parse(text: &str) -> Option<RunState> {
+        RunState::ALL.into_iter().find(|state| state.as_str() == text)
+    }
+}
+
+impl fmt::Display for RunState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// How a run came to exist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum Origin {
+    Ui,
+    Api,
+    Schedule,
+    Cli,
+    External,
+    Rerun,
+}
+
+impl Origin {
+    pub const ALL: [Origin; 6] =
+        [Origin::Ui, Origin::Api, Origin::Schedule, Origin::Cli, Origin::External, Origin::Rerun];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Ui => "ui",
+            Origin::Api => "api",
+            Origin::Schedule => "schedule",
+            Origin::Cli => "cli",
+            Origin::External => "external",
+            Origin::Rerun => "rerun",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Origin> {
+        Origin::ALL.into_iter().find(|origin| origin.as_str() == text)
+    }
+}
+
+/// Who started a run: a user, an API token, the scheduler, the CLI or an
+/// external system.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Actor {
+    pub kind: super::ActorKind,
+    pub name: String,
+}
+
+/// Why a run failed without a result: kept for "View info" only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunError {
+    /// `panic`, `error`, `timeout`, `worker_lost`, `cancelled`, `exit_status`, ...
+    pub kind: String,
+    pub message: String,
+}
+
+/// What a running task last reported about its progress.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Progress {
+    /// From 0.0 to 1.0, when the task knows how far it is.
+    pub fraction: Option<f64>,
+    pub message: Option<String>,
+}
+
+/// A run as the history and the batch status show it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Run {
+    pub id: RunId,
+    /// The dotted path of the task.
+    pub task: String,
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub arguments: serde_json::Value,
+    pub state: RunState,
+    /// What the task returned, or a handled failure's message.
+    pub result: Option<String>,
+    pub error: Option<RunError>,
+    pub started_by: Actor,
+    /// The user the task ran as.
+    pub run_as: Option<String>,
+    pub origin: Origin,
+    pub rerun_of: Option<RunId>,
+    /// The attempt under way or last made (0 before the first).
+    pub attempt: u32,
+    pub max_attempts: u32,
+    pub progress: Option<Progress>,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub duration_ms: Option<u64>,
+}
+
+/// One attempt of a run; a run that is retried has several.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Attempt {
+    pub attempt: u32,
+    pub worker: String,
+    pub state: RunState,
+    pub error: Option<RunError>,
+    pub started_at: String,
+    pub finished_at: String,
+}
+
+/// A line the task wrote to its log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct LogLine {
+    pub at: String,
+    pub level: String,
+    pub message: String,
+}
+
+/// Every field of one run: the run, its attempts and its log.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunDetail {
+    #[serde(flatten)]
+    pub run: Run,
+    pub attempts: Vec<Attempt>,
+    pub log: Vec<LogLine>,
+}
+
+/// `{"runs": [...]}`, with the cursor of the next page when there is one.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct RunList {
+    pub runs: Vec<Run>,
+    /// Pass as `before` to get the next (older) page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub next_before: Option<String>,
+}

@@ -1,0 +1,55 @@
+//! A task as the API and the console describe it.
+
+use serde::{Deserialize, Serialize};
+
+/// How a task runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[serde(rename_all = "snake_case")]
+pub enum TaskKind {
+    /// A Rust function registered in the server.
+    Builtin,
+    /// A program declared in the config: arguments on stdin, result on stdout.
+    Command,
+    /// Run by another system, which reports its runs here.
+    External,
+}
+
+impl TaskKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TaskKind::Builtin => "builtin",
+            TaskKind::Command => "command",
+            TaskKind::External => "external",
+        }
+    }
+}
+
+/// A task the console shows and the API can start.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct Task {
+    /// The dotted path, e.g. `examples.tasks.example_task`.
+    pub path: String,
+    pub description: String,
+    /// The JSON Schema of the arguments object.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub arguments_schema: serde_json::Value,
+    /// The arguments that the schema's defaults give.
+    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    pub default_arguments: serde_json::Value,
+    /// How many runs of this task are kept.
+    pub history_limit: u32,
+    pub kind: TaskKind,
+    /// Runs that end in an error are tried again up to this many attempts in all.
+    pub max_attempts: u32,
+    /// A run is stopped after this long.
+    pub timeout_ms: Option<u64>,
+}
+
+/// `{"tasks": [...]}`
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
+#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+pub struct TaskList {
+    pub tasks: Vec<Task>,
+}

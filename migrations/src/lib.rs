@@ -1,0 +1,24 @@
+//! The one schema history of Task Starter, for SQLite and PostgreSQL alike.
+//!
+//! Migrations are applied in order by [`Migrator`]; each file is named
+//! `mYYYYMMDD_HHMMSS_what.rs` and never changes once released.
+
+pub use sea_orm_migration::prelude::*;
+
+mod m20261128_000001_create_runs;
+mod m20261128_000002_create_schedules;
+mod m20261128_000003_create_accounts;
+
+/// Applies every migration of this crate, in order.
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![
+            Box::new(m20261128_000001_create_runs::Migration),
+            Box::new(m20261128_000002_create_schedules::Migration),
+            Box::new(m20261128_000003_create_accounts::Migration),
+        ]
+    }
+}

@@ -1,0 +1,212 @@
+//! The configuration: a TOML file (or the built-in default), with every key
+//! overridable by a `TASK_STARTER_*` environment variable.
+//!
+//! A bad config stops start-up with an error naming the key and where it
+//! came from (the file, or the variable).
+
+mod duration;
+mod load;
+
+pub use duration::ConfigDuration;
+pub use load::{ConfigError, ConfigSource, load};
+
+use app::types::Role;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// The built-in config, used when no file is given: every shipped task, a
+/// command task, an external task, a schedule, and an impersonation user.
+pub const DEFAULT_CONFIG: &str = include_str!("config/default.toml");
+
+/// Everything that can be configured.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// `sqlite://FILE` (created when missing) or `postgres://USER@HOST/DB`.
+    pub database_url: String,
+    /// Connections in the pool (readers on SQLite).
+    pub database_connections: u32,
+    /// Where `serve` listens.
+    pub listen: SocketAddr,
+    /// The address people use to reach the console, when it differs from
+    /// `listen` (behind a proxy). An `https://` URL makes cookies `Secure`.
+    pub public_url: Option<String>,
+    /// The folder with the compiled site (`pkg/` with the wasm, js and css).
+    pub site_root: PathBuf,
+    /// How many runs of each task are kept (per task: `[tasks.X] history`).
+    pub task_history: u32,
+    /// The user "Start task as user NAME" runs as.
+    pub impersonate_user: Option<String>,
+    /// The roles that may start runs as the impersonation user.
+    pub impersonate_roles: Vec<Role>,
+    /// The tasks the console lists and the API starts; all known tasks when absent.
+    pub show_tasks: Option<Vec<String>>,
+    pub worker: WorkerConfig,
+    pub auth: AuthConfig,
+    pub api: ApiConfig,
+    /// Per-task settings, and command and external tasks, by dotted path.
+    pub tasks: BTreeMap<String, TaskConfig>,
+    pub schedules: Vec<ScheduleConfig>,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            database_url: "sqlite://task-starter.db".to_owned(),
+            database_connections: 8,
+            listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
+            public_url: None,
+            site_root: PathBuf::from("target/site"),
+            task_history: 10,
+            impersonate_user: None,
+            impersonate_roles: vec![Role::Admin],
+            show_tasks: None,
+            worker: WorkerConfig::default(),
+            auth: AuthConfig::default(),
+            api: ApiConfig::default(),
+            tasks: BTreeMap::new(),
+            schedules: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// The URL to print and to compare `Origin` headers with.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{}", self.listen),
+        }
+    }
+
+    /// Whether the console is reached over https (cookies get `Secure` and `__Host-`).
+    pub fn is_https(&self) -> bool {
+        self.public_url().starts_with("https://")
+    }
+}
+
+/// The worker pool.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct WorkerConfig {
+    /// Runs executed at once by one process.
+    pub concurrency: usize,
+    /// The most runs claimed in one statement.
+    pub claim_batch: usize,
+    /// How often to look for work when no notification came.
+    pub poll_interval: ConfigDuration,
+    /// How long a claim holds without a heartbeat; a dead worker's runs come
+    /// back after this. Heartbeats go out every third of it.
+    pub lease: ConfigDuration,
+    /// How often to look for runs whose lease expired.
+    pub rescue_interval: ConfigDuration,
+    /// On shutdown, how long running tasks get to finish before they are re-queued.
+    pub shutdown_grace: ConfigDuration,
+    /// After a cancel, how long a task gets to stop by itself before it is stopped.
+    pub cancel_grace: ConfigDuration,
+}
+
+impl Default for WorkerConfig {
+    fn default() -> WorkerConfig {
+        WorkerConfig {
+            concurrency: 64,
+            claim_batch: 256,
+            poll_interval: ConfigDuration::secs(2),
+            lease: ConfigDuration::secs(15),
+            rescue_interval: ConfigDuration::secs(2),
+            shutdown_grace: ConfigDuration::secs(10),
+            cancel_grace: ConfigDuration::secs(5),
+        }
+    }
+}
+
+/// Sign-in and sessions.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuthConfig {
+    /// How long a browser session lasts.
+    pub session_ttl: ConfigDuration,
+    /// Failed sign-ins allowed per account, and per address, in `login_window`.
+    pub login_attempts: u32,
+    pub login_window: ConfigDuration,
+}
+
+impl Default for AuthConfig {
+    fn default() -> AuthConfig {
+        AuthConfig {
+            session_ttl: ConfigDuration::secs(12 * 3600),
+            login_attempts: 5,
+            login_window: ConfigDuration::secs(60),
+        }
+    }
+}
+
+/// The JSON API.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    /// Larger request bodies are refused with 413.
+    pub max_body_bytes: usize,
+}
+
+impl Default for ApiConfig {
+    fn default() -> ApiConfig {
+        ApiConfig { max_body_bytes: 256 * 1024 }
+    }
+}
+
+/// How a task declared in the config runs.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum DeclaredKind {
+    /// A program: arguments as JSON on stdin, result on stdout.
+    Command,
+    /// Run by another system, which reports its runs through the API.
+    External,
+}
+
+/// `[tasks."dotted.path"]`: settings for a built-in task, or a command or
+/// external task when `kind` is set.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct TaskConfig {
+    pub kind: Option<DeclaredKind>,
+    pub description: Option<String>,
+    /// For command tasks: the program and its arguments.
+    pub command: Vec<String>,
+    pub working_dir: Option<PathBuf>,
+    pub env: BTreeMap<String, String>,
+    /// For command and external tasks: the JSON Schema of the arguments.
+    pub arguments_schema: Option<serde_json::Value>,
+    /// How many runs to keep (overrides `task_history`).
+    pub history: Option<u32>,
+    pub timeout: Option<ConfigDuration>,
+    /// Attempts in all for runs that crash (1: no retries).
+    pub max_attempts: Option<u32>,
+    /// The wait before the first retry; it doubles for each further one.
+    pub retry_backoff: Option<ConfigDuration>,
+}
+
+/// `[[schedules]]`: a task started by cron.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ScheduleConfig {
+    pub name: String,
+    pub task: String,
+    /// Five fields (minute first) or six (second first).
+    pub cron: String,
+    #[serde(default = "empty_object")]
+    pub arguments: serde_json::Value,
+    /// The user the runs run as.
+    #[serde(default)]
+    pub run_as: Option<String>,
+    /// Whether a new schedule starts paused (later, the Schedules page decides).
+    #[serde(default)]
+    pub paused: bool,
+}
+
+fn empty_object() -> serde_json::Value {
+    serde_json::Value::Object(serde_json::Map::new())
+}

@@ -1,0 +1,140 @@
+//! The connection to the one database, SQLite or PostgreSQL, and its schema.
+//!
+//! SQLite allows one writer at a time, so writes go through a pool of one
+//! connection (waiting in line instead of sleeping in SQLite's busy handler)
+//! while reads use a pool of their own. PostgreSQL uses one pool for both.
+
+pub mod entities;
+
+use migrations::{Migrator, MigratorTrait};
+use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use std::str::FromStr;
+use std::time::Duration;
+
+/// Which database the URL names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    #[error("the database URL must start with sqlite: or postgres:, not {0:?}")]
+    UnknownScheme(String),
+    #[error("cannot open {url}: {source}")]
+    Open { url: String, source: sqlx::Error },
+    #[error("cannot migrate the schema: {0}")]
+    Migrate(#[from] DbErr),
+}
+
+/// Pools to the database.
+#[derive(Clone, Debug)]
+pub struct Db {
+    /// For statements that write (on SQLite, one connection).
+    pub write: DatabaseConnection,
+    /// For statements that only read.
+    pub read: DatabaseConnection,
+    pub backend: Backend,
+    postgres: Option<PgPool>,
+}
+
+impl Db {
+    /// Opens the database at `url` (creating a SQLite file when missing).
+    /// `connections` bounds the pool of readers (and of everything on PostgreSQL).
+    pub async fn connect(url: &str, connections: u32) -> Result<Db, ConnectError> {
+        let open_error = |source| ConnectError::Open { url: redact(url), source };
+        if url.starts_with("sqlite:") {
+            let options = SqliteConnectOptions::from_str(url)
+                .map_err(open_error)?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                .synchronous(SqliteSynchronous::Normal)
+                .busy_timeout(Duration::from_secs(10))
+                .foreign_keys(true)
+                .pragma("temp_store", "memory");
+            let writer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .min_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options.clone())
+                .await
+                .map_err(open_error)?;
+            let reader = SqlitePoolOptions::new()
+                .max_connections(connections.max(1))
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options.read_only(true))
+                .await
+                .map_err(open_error)?;
+            Ok(Db {
+                write: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
+                read: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
+                backend: Backend::Sqlite,
+                postgres: None,
+            })
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let options = PgConnectOptions::from_str(url).map_err(open_error)?;
+            let pool = PgPoolOptions::new()
+                .max_connections(connections.max(2))
+                .acquire_timeout(Duration::from_secs(30))
+                .connect_with(options)
+                .await
+                .map_err(open_error)?;
+            let connection = SqlxPostgresConnector::from_sqlx_postgres_pool(pool.clone());
+            Ok(Db {
+                write: connection.clone(),
+                read: connection,
+                backend: Backend::Postgres,
+                postgres: Some(pool),
+            })
+        } else {
+            Err(ConnectError::UnknownScheme(redact(url)))
+        }
+    }
+
+    /// Brings the schema up to date with the migrations in `migrations/`.
+    pub async fn migrate(&self) -> Result<(), ConnectError> {
+        Migrator::up(&self.write, None).await?;
+        Ok(())
+    }
+
+    /// The PostgreSQL pool, for `LISTEN`; `None` on SQLite.
+    pub fn postgres_pool(&self) -> Option<&PgPool> {
+        self.postgres.as_ref()
+    }
+
+    /// Closes every connection (a SQLite file is checkpointed on close).
+    pub async fn close(self) {
+        let _ = self.read.close().await;
+        let _ = self.write.close().await;
+    }
+}
+
+/// The URL without its password, for messages.
+pub fn redact(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let credentials = &url[scheme_end + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
+                None => url.to_owned(),
+            }
+        }
+        _ => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact;
+
+    #[test]
+    fn passwords_never_appear_in_messages() {
+        assert_eq!(redact("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
+        assert_eq!(redact("postgres://app@db/x"), "postgres://app@db/x");
+        assert_eq!(redact("sqlite://data.db"), "sqlite://data.db");
+    }
+}

@@ -1,0 +1,162 @@
+//! The context a task receives: who started the run and as whom, its
+//! arguments, a way to report progress and log lines, and the cancel signal.
+
+use app::types::{Actor, RunId};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+
+/// Progress is written at most this often while a task runs; the last
+/// report is always saved when the run ends.
+const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
+/// A run keeps at most this many log lines.
+const MAX_LOG_LINES: u32 = 1000;
+
+/// A progress report: fraction from 0.0 to 1.0, and a message.
+pub type ProgressReport = (Option<f64>, Option<String>);
+
+/// Where progress and log lines go; the engine writes them to the database.
+#[async_trait::async_trait]
+pub trait RunReporter: Send + Sync {
+    async fn progress(&self, run: RunId, fraction: Option<f64>, message: Option<String>);
+    async fn log(&self, run: RunId, level: &str, message: String);
+}
+
+/// Everything a running task can know and do about its run.
+#[derive(Clone)]
+pub struct TaskContext {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    run_id: RunId,
+    task: String,
+    arguments: serde_json::Value,
+    started_by: Actor,
+    run_as: Option<String>,
+    attempt: u32,
+    cancel: watch::Receiver<bool>,
+    reporter: Arc<dyn RunReporter>,
+    last_progress: Mutex<Option<ProgressReport>>,
+    last_progress_write: Mutex<Option<Instant>>,
+    log_lines: AtomicU32,
+}
+
+/// The parts of a claimed run that a context is made from.
+pub struct ContextParts {
+    pub run_id: RunId,
+    pub task: String,
+    pub arguments: serde_json::Value,
+    pub started_by: Actor,
+    pub run_as: Option<String>,
+    pub attempt: u32,
+}
+
+impl TaskContext {
+    pub fn new(parts: ContextParts, cancel: watch::Receiver<bool>, reporter: Arc<dyn RunReporter>) -> TaskContext {
+        let ContextParts { run_id, task, arguments, started_by, run_as, attempt } = parts;
+        TaskContext {
+            inner: Arc::new(Inner {
+                run_id,
+                task,
+                arguments,
+                started_by,
+                run_as,
+                attempt,
+                cancel,
+                reporter,
+                last_progress: Mutex::new(None),
+                last_progress_write: Mutex::new(None),
+                log_lines: AtomicU32::new(0),
+            }),
+        }
+    }
+
+    pub fn run_id(&self) -> RunId {
+        self.inner.run_id
+    }
+
+    /// The dotted path of the task being run.
+    pub fn task(&self) -> &str {
+        &self.inner.task
+    }
+
+    /// The run's arguments as JSON (the task function also gets them typed).
+    pub fn arguments(&self) -> &serde_json::Value {
+        &self.inner.arguments
+    }
+
+    /// The user, token, schedule or command line that started the run.
+    pub fn started_by(&self) -> &Actor {
+        &self.inner.started_by
+    }
+
+    /// The user the run runs as (the starter, or the impersonation user).
+    pub fn run_as(&self) -> Option<&str> {
+        self.inner.run_as.as_deref()
+    }
+
+    /// 1 for the first attempt, 2 for the first retry, ...
+    pub fn attempt(&self) -> u32 {
+        self.inner.attempt
+    }
+
+    /// Reports how far the task is; `fraction` runs from 0.0 to 1.0.
+    pub async fn progress(&self, fraction: Option<f64>, message: impl Into<String>) {
+        let fraction = fraction.filter(|value| value.is_finite()).map(|value| value.clamp(0.0, 1.0));
+        let message = Some(message.into()).filter(|text| !text.is_empty());
+        *lock(&self.inner.last_progress) = Some((fraction, message.clone()));
+        let due = {
+            let mut last_write = lock(&self.inner.last_progress_write);
+            let due = last_write.is_none_or(|at| at.elapsed() >= PROGRESS_INTERVAL);
+            if due {
+                *last_write = Some(Instant::now());
+            }
+            due
+        };
+        if due {
+            self.inner.reporter.progress(self.inner.run_id, fraction, message).await;
+        }
+    }
+
+    /// The last progress the task reported, saved with the run's outcome.
+    pub(crate) fn last_progress(&self) -> Option<ProgressReport> {
+        lock(&self.inner.last_progress).clone()
+    }
+
+    /// Writes a line to the run's log (shown in View info).
+    pub async fn log(&self, message: impl Into<String>) {
+        self.log_at("info", message).await;
+    }
+
+    /// Writes a line at a level of your choosing (`info`, `warn`, `error`, `stderr`...).
+    pub async fn log_at(&self, level: &str, message: impl Into<String>) {
+        let written = self.inner.log_lines.fetch_add(1, Ordering::Relaxed);
+        if written < MAX_LOG_LINES {
+            self.inner.reporter.log(self.inner.run_id, level, message.into()).await;
+        } else if written == MAX_LOG_LINES {
+            let notice = format!("The log is full ({MAX_LOG_LINES} lines); later lines are not kept.");
+            self.inner.reporter.log(self.inner.run_id, "warn", notice).await;
+        }
+    }
+
+    /// Whether someone asked to cancel this run. Check it between steps.
+    pub fn is_cancelled(&self) -> bool {
+        *self.inner.cancel.borrow()
+    }
+
+    /// Resolves once someone asks to cancel this run: `select!` on it beside
+    /// long waits. The run is stopped anyway after the cancel grace period.
+    pub async fn cancelled(&self) {
+        let mut cancel = self.inner.cancel.clone();
+        // An error means the engine dropped the sender: nobody can cancel any more.
+        if cancel.wait_for(|cancelled| *cancelled).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}

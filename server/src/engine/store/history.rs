@@ -1,0 +1,46 @@
+//! The history cap: keep the newest N runs of a task, never deleting a run
+//! that has not finished.
+//!
+//! On PostgreSQL the trim runs in its own transaction after the change it
+//! follows has committed, behind a per-task advisory lock: trims of one task
+//! then run one at a time and each sees every committed run, so the cap
+//! holds however many starts and finishes race. On SQLite the single writer
+//! gives the same guarantee inside the change's own transaction.
+
+use super::{FINISHED_STATES, statement};
+use crate::db::{Backend, Db};
+use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+
+/// Trims `task` to `limit` runs in a transaction of its own (PostgreSQL) or
+/// directly (SQLite).
+pub async fn trim_history(db: &Db, task: &str, limit: u32) -> Result<u64, DbErr> {
+    let transaction = db.write.begin().await?;
+    if db.backend == Backend::Postgres {
+        transaction
+            .execute_raw(statement(
+                db.backend,
+                "SELECT pg_advisory_xact_lock(hashtext('task_starter.history:' || $1))",
+                vec![task.into()],
+            ))
+            .await?;
+    }
+    let deleted = trim_in(db.backend, &transaction, task, limit).await?;
+    transaction.commit().await?;
+    Ok(deleted)
+}
+
+/// The DELETE itself, on a connection or inside a transaction.
+pub(super) async fn trim_in(
+    backend: Backend,
+    connection: &impl ConnectionTrait,
+    task: &str,
+    limit: u32,
+) -> Result<u64, DbErr> {
+    let sql = format!(
+        "DELETE FROM runs WHERE task = $1 AND state IN {FINISHED_STATES} AND (created_at, id) < \
+         (SELECT created_at, id FROM runs WHERE task = $1 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2)"
+    );
+    let offset = i64::from(limit.max(1) - 1);
+    let result = connection.execute_raw(statement(backend, &sql, vec![task.into(), offset.into()])).await?;
+    Ok(result.rows_affected())
+}

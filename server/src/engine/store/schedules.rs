@@ -1,0 +1,153 @@
+//! The shared state of cron schedules. Firing a tick is a compare-and-set on
+//! `next_fire_at` in the same transaction as the run's insert, so each tick
+//! fires exactly once however many schedulers race for it.
+
+use super::insert::insert_rows;
+use super::{NewRun, history, insertable, notify_work, statement};
+use crate::config::ScheduleConfig;
+use crate::db::entities::schedules;
+use crate::db::{Backend, Db};
+use crate::engine::cron::Cron;
+use sea_orm::{
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
+    sea_query::OnConflict,
+};
+
+/// Makes the table match the config: adds new schedules (paused if the
+/// config says so), updates changed ones, removes those no longer configured.
+pub async fn sync_schedules(db: &Db, configured: &[ScheduleConfig], now: i64) -> Result<(), DbErr> {
+    let transaction = db.write.begin().await?;
+    for schedule in configured {
+        let next = Cron::parse(&schedule.cron).ok().and_then(|cron| cron.next_after(now));
+        let arguments = schedule.arguments.to_string();
+        let row = schedules::Model {
+            name: schedule.name.clone(),
+            task: schedule.task.clone(),
+            cron: schedule.cron.clone(),
+            arguments: arguments.clone(),
+            paused: schedule.paused,
+            next_fire_at: next,
+            last_fired_at: None,
+            last_run_id: None,
+        };
+        let inserted = schedules::Entity::insert(insertable::<schedules::ActiveModel, _>(row))
+            .on_conflict(OnConflict::column(schedules::Column::Name).do_nothing().to_owned())
+            .exec_without_returning(&transaction)
+            .await;
+        match inserted {
+            Ok(_) | Err(DbErr::RecordNotInserted) => {}
+            Err(error) => return Err(error),
+        }
+        // A changed cron starts afresh from now; an unchanged one keeps its tick.
+        transaction
+            .execute_raw(statement(
+                db.backend,
+                "UPDATE schedules SET next_fire_at = CASE WHEN cron = $1 AND next_fire_at IS NOT NULL \
+                 THEN next_fire_at ELSE $2 END, task = $3, cron = $1, arguments = $4 WHERE name = $5",
+                vec![
+                    schedule.cron.clone().into(),
+                    next.into(),
+                    schedule.task.clone().into(),
+                    arguments.into(),
+                    schedule.name.clone().into(),
+                ],
+            ))
+            .await?;
+    }
+    let names: Vec<String> = configured.iter().map(|schedule| schedule.name.clone()).collect();
+    schedules::Entity::delete_many()
+        .filter(schedules::Column::Name.is_not_in(names))
+        .exec(&transaction)
+        .await?;
+    transaction.commit().await
+}
+
+pub async fn list_schedules(db: &Db) -> Result<Vec<schedules::Model>, DbErr> {
+    schedules::Entity::find().order_by_asc(schedules::Column::Name).all(&db.read).await
+}
+
+pub async fn find_schedule(db: &Db, name: &str) -> Result<Option<schedules::Model>, DbErr> {
+    schedules::Entity::find_by_id(name.to_owned()).one(&db.read).await
+}
+
+/// Schedules whose tick is due.
+pub async fn due_schedules(db: &Db, now: i64) -> Result<Vec<schedules::Model>, DbErr> {
+    schedules::Entity::find()
+        .filter(schedules::Column::Paused.eq(false))
+        .filter(schedules::Column::NextFireAt.lte(now))
+        .all(&db.read)
+        .await
+}
+
+/// The next tick of any running schedule.
+pub async fn next_tick(db: &Db) -> Result<Option<i64>, DbErr> {
+    let next = schedules::Entity::find()
+        .filter(schedules::Column::Paused.eq(false))
+        .filter(schedules::Column::NextFireAt.is_not_null())
+        .order_by_asc(schedules::Column::NextFireAt)
+        .one(&db.read)
+        .await?;
+    Ok(next.and_then(|schedule| schedule.next_fire_at))
+}
+
+/// Fires the tick `tick` of `name` with `run`, unless another scheduler did.
+/// Returns whether this call fired it.
+pub async fn fire_tick(
+    db: &Db,
+    name: &str,
+    tick: i64,
+    next: Option<i64>,
+    run: &NewRun,
+    history_limit: u32,
+) -> Result<bool, DbErr> {
+    let transaction = db.write.begin().await?;
+    let claimed = transaction
+        .execute_raw(statement(
+            db.backend,
+            "UPDATE schedules SET next_fire_at = $1, last_fired_at = $2, last_run_id = $3 \
+             WHERE name = $4 AND next_fire_at = $2 AND paused = FALSE",
+            vec![next.into(), tick.into(), run.id.into(), name.into()],
+        ))
+        .await?
+        .rows_affected()
+        == 1;
+    if !claimed {
+        transaction.rollback().await?;
+        return Ok(false);
+    }
+    insert_rows(&transaction, std::slice::from_ref(run)).await?;
+    notify_work(db, &transaction).await?;
+    if db.backend == Backend::Sqlite {
+        history::trim_in(db.backend, &transaction, &run.task, history_limit).await?;
+    }
+    transaction.commit().await?;
+    if db.backend == Backend::Postgres {
+        history::trim_history(db, &run.task, history_limit).await?;
+    }
+    Ok(true)
+}
+
+/// Pauses or resumes; a resumed schedule's next tick is the first after `now`.
+pub async fn set_paused(db: &Db, name: &str, paused: bool, next: Option<i64>) -> Result<bool, DbErr> {
+    let changed = db
+        .write
+        .execute_raw(statement(
+            db.backend,
+            "UPDATE schedules SET paused = $1, next_fire_at = CASE WHEN $1 THEN next_fire_at ELSE $2 END WHERE name = $3",
+            vec![paused.into(), next.into(), name.into()],
+        ))
+        .await?;
+    Ok(changed.rows_affected() == 1)
+}
+
+/// Records a "run now" as the schedule's last run.
+pub async fn record_run_now(db: &Db, name: &str, run: uuid::Uuid) -> Result<(), DbErr> {
+    db.write
+        .execute_raw(statement(
+            db.backend,
+            "UPDATE schedules SET last_run_id = $1 WHERE name = $2",
+            vec![run.into(), name.into()],
+        ))
+        .await?;
+    Ok(())
+}

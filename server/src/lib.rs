@@ -1,0 +1,13 @@
+//! Task Starter as a library: an admin console and JSON API for starting
+//! background tasks with arguments and watching their history live.
+//!
+//! The binary is `cli::main(tasks::builtin())`; a team with its own tasks
+//! calls `cli::main` with its own registry (see `examples/custom_tasks.rs`).
+
+pub mod clock;
+pub mod config;
+pub mod db;
+pub mod engine;
+pub mod metrics;
+
+pub use engine::{TaskContext, TaskDefinition, TaskError, TaskFailure, TaskRegistry};
