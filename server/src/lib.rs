@@ -4,10 +4,14 @@
 //! The binary is `cli::main(tasks::builtin())`; a team with its own tasks
 //! calls `cli::main` with its own registry (see `examples/custom_tasks.rs`).
 
+pub mod auth;
 pub mod clock;
 pub mod config;
 pub mod db;
 pub mod engine;
 pub mod metrics;
+pub mod runtime;
+pub mod service;
+pub mod tasks;
 
 pub use engine::{TaskContext, TaskDefinition, TaskError, TaskFailure, TaskRegistry};

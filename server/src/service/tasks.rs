@@ -1,0 +1,113 @@
+//! Tasks: listing them, and starting runs (as the caller or as the
+//! impersonation user), one at a time, in bulk, or again.
+
+use super::{Service, ServiceError, convert, require};
+use crate::db::entities::runs;
+use crate::engine::{CatalogTask, new_run};
+use app::types::{Actor, Origin, Principal, Role, Run, RunAs, RunId, StartRequest, Task, TaskKind};
+use sea_orm::EntityTrait;
+use std::sync::Arc;
+
+impl Service {
+    /// The tasks the config shows, in its order.
+    pub fn list_tasks(&self, principal: &Principal) -> Result<Vec<Task>, ServiceError> {
+        require(principal, Role::Viewer)?;
+        Ok(self.engine.catalog().list().map(|task| task.info.clone()).collect())
+    }
+
+    pub fn task(&self, principal: &Principal, path: &str) -> Result<Task, ServiceError> {
+        require(principal, Role::Viewer)?;
+        Ok(self.catalog_task(path)?.info.clone())
+    }
+
+    pub(super) fn catalog_task(&self, path: &str) -> Result<&Arc<CatalogTask>, ServiceError> {
+        self.engine.catalog().get(path).ok_or_else(|| ServiceError::not_found(format_args!("task {path:?}")))
+    }
+
+    /// Starts a run of `path`; it is pending when this returns.
+    pub async fn start(
+        &self,
+        principal: &Principal,
+        path: &str,
+        request: StartRequest,
+        origin: Origin,
+    ) -> Result<Run, ServiceError> {
+        let row = self.prepare_start(principal, path, request, origin, None)?;
+        self.engine.start(row.clone()).await?;
+        Ok(convert::run(row))
+    }
+
+    /// Starts many runs of `path` in one transaction (all or none).
+    pub async fn start_many(
+        &self,
+        principal: &Principal,
+        path: &str,
+        requests: Vec<StartRequest>,
+        origin: Origin,
+    ) -> Result<Vec<Run>, ServiceError> {
+        let rows = requests
+            .into_iter()
+            .map(|request| self.prepare_start(principal, path, request, origin, None))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.engine.start_many(&rows).await?;
+        Ok(rows.into_iter().map(convert::run).collect())
+    }
+
+    /// Starts a new run with the arguments of run `id`, linked to it.
+    pub async fn rerun(&self, principal: &Principal, id: RunId) -> Result<Run, ServiceError> {
+        require(principal, Role::Operator)?;
+        let original = runs::Entity::find_by_id(id.0)
+            .one(&self.engine.db().read)
+            .await?
+            .ok_or_else(|| ServiceError::not_found(format_args!("run {id}")))?;
+        let arguments = serde_json::from_str(&original.arguments).unwrap_or_default();
+        // It runs as the same impersonated user if the caller may do that; else as the caller.
+        let impersonated = original.run_as.is_some()
+            && original.run_as.as_deref() == self.impersonation_for(principal)
+            && original.run_as.as_deref() != Some(principal.name.as_str());
+        let run_as = if impersonated { RunAs::Impersonated } else { RunAs::Me };
+        let request = StartRequest { arguments, run_as };
+        let row = self.prepare_start(principal, &original.task, request, Origin::Rerun, Some(id))?;
+        self.engine.start(row.clone()).await?;
+        Ok(convert::run(row))
+    }
+
+    /// Checks a start and makes its row: role, task, kind, arguments, run-as.
+    fn prepare_start(
+        &self,
+        principal: &Principal,
+        path: &str,
+        request: StartRequest,
+        origin: Origin,
+        rerun_of: Option<RunId>,
+    ) -> Result<runs::Model, ServiceError> {
+        require(principal, Role::Operator)?;
+        let task = self.catalog_task(path)?;
+        if task.info.kind == TaskKind::External {
+            return Err(ServiceError::Conflict(format!(
+                "{path} is an external task: another system runs it and registers its runs with POST /api/v1/runs."
+            )));
+        }
+        let errors = task.check_arguments(&request.arguments);
+        if !errors.is_empty() {
+            return Err(ServiceError::InvalidArguments(errors));
+        }
+        let run_as = match request.run_as {
+            RunAs::Me => principal.name.clone(),
+            RunAs::Impersonated => {
+                let Some(user) = self.config.impersonate_user.clone() else {
+                    return Err(ServiceError::Conflict("No impersonation user is configured.".to_owned()));
+                };
+                if self.impersonation_for(principal).is_none() {
+                    return Err(ServiceError::Forbidden(format!(
+                        "The {} role may not start tasks as {user}.",
+                        principal.role
+                    )));
+                }
+                user
+            }
+        };
+        let started_by = Actor { kind: principal.kind, name: principal.name.clone() };
+        Ok(new_run(task, request.arguments, started_by, Some(run_as), origin, rerun_of))
+    }
+}

@@ -1,0 +1,235 @@
+//! The test harness: `on_both_databases!` runs a test on SQLite and on
+//! PostgreSQL, each with a fresh database made by the real migrations.
+
+pub mod tasks;
+
+use std::time::Duration;
+use task_starter::config::{Config, ConfigDuration, ConfigSource, DeclaredKind, TaskConfig};
+use task_starter::db::Db;
+use task_starter::engine::WorkerPool;
+use task_starter::runtime::{Runtime, catalog};
+use app::types::{ActorKind, Principal, Role, Run, RunId};
+use sqlx::{Connection, Executor};
+
+/// Runs an async test body on both databases:
+/// `on_both_databases!(name, |database| async move { ... });`
+#[macro_export]
+macro_rules! on_both_databases {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                ($body)($crate::common::Database::Sqlite).await;
+            }
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::common::Database::Postgres).await;
+            }
+        }
+    };
+}
+
+/// Runs an async test body on PostgreSQL only: for what only several
+/// processes sharing one server can show.
+#[macro_export]
+macro_rules! on_postgres {
+    ($name:ident, $body:expr) => {
+        mod $name {
+            #[allow(unused_imports)]
+            use super::*;
+
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                ($body)($crate::common::Database::Postgres).await;
+            }
+        }
+    };
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Database {
+    Sqlite,
+    Postgres,
+}
+
+/// The PostgreSQL server the tests make their databases on.
+pub fn postgres_admin_url() -> String {
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+}
+
+/// A fresh, migrated database, removed when dropped.
+pub struct TestDb {
+    pub db: Db,
+    pub url: String,
+    _folder: Option<tempfile::TempDir>,
+    postgres_name: Option<String>,
+}
+
+impl TestDb {
+    pub async fn new(database: Database) -> TestDb {
+        let (url, folder, postgres_name) = match database {
+            Database::Sqlite => {
+                let folder = tempfile::tempdir().expect("a temporary folder");
+                (format!("sqlite://{}/test.db", folder.path().display()), Some(folder), None)
+            }
+            Database::Postgres => {
+                let admin = postgres_admin_url();
+                let name = format!("ts_test_{}", uuid::Uuid::new_v4().simple());
+                let mut connection = sqlx::PgConnection::connect(&admin).await.unwrap_or_else(|error| {
+                    panic!(
+                        "PostgreSQL is not reachable at {admin} ({error}). Start it \
+                         (pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start) \
+                         or point TEST_DATABASE_URL at one."
+                    )
+                });
+                let create = format!("CREATE DATABASE {name}");
+                connection
+                    .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(create)))
+                    .await
+                    .unwrap_or_else(|error| panic!("cannot create a test database on {admin}: {error}"));
+                let base = &admin[..admin.rfind('/').expect("a database URL ends with /DATABASE") + 1];
+                (format!("{base}{name}"), None, Some(name))
+            }
+        };
+        let db = Db::connect(&url, 8).await.expect("the test database opens");
+        db.migrate().await.expect("the migrations apply");
+        TestDb { db, url, _folder: folder, postgres_name }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        let Some(name) = self.postgres_name.take() else { return };
+        let admin = postgres_admin_url();
+        let dropped = std::thread::spawn(move || {
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+            runtime.block_on(async move {
+                if let Ok(mut connection) = sqlx::PgConnection::connect(&admin).await {
+                    let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+                    let _ = connection.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(drop))).await;
+                }
+            });
+        });
+        let _ = dropped.join();
+    }
+}
+
+/// A config for tests: fast leases, short graces, the test tasks known.
+pub fn test_config() -> Config {
+    let mut config = Config::default();
+    config.impersonate_user = Some("batch".to_owned());
+    config.worker.concurrency = 16;
+    config.worker.poll_interval = ConfigDuration::millis(200);
+    config.worker.lease = ConfigDuration::secs(2);
+    config.worker.rescue_interval = ConfigDuration::millis(200);
+    config.worker.cancel_grace = ConfigDuration::millis(500);
+    config.worker.shutdown_grace = ConfigDuration::millis(300);
+    config.tasks.insert(
+        "tests.external".to_owned(),
+        TaskConfig {
+            kind: Some(DeclaredKind::External),
+            arguments_schema: Some(serde_json::json!({"type": "object", "properties": {"source": {"type": "string"}}})),
+            history: Some(3),
+            ..TaskConfig::default()
+        },
+    );
+    config
+}
+
+/// A running Task Starter on a test database.
+pub struct TestApp {
+    pub runtime: Runtime,
+    pub workers: Option<WorkerPool>,
+    pub test_db: TestDb,
+}
+
+impl TestApp {
+    /// The built-in and test tasks, the test config, and a worker pool.
+    pub async fn new(database: Database) -> TestApp {
+        TestApp::with_config(database, test_config(), true).await
+    }
+
+    pub async fn with_config(database: Database, config: Config, workers: bool) -> TestApp {
+        let test_db = TestDb::new(database).await;
+        TestApp::on(test_db, config, workers)
+    }
+
+    /// Another Task Starter on the same database (a second process, as far
+    /// as the database can tell).
+    pub fn on(test_db: TestDb, config: Config, workers: bool) -> TestApp {
+        let registry = task_starter::tasks::builtin().merge(tasks::registry());
+        let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry).expect("the test config fits the tasks");
+        let runtime = Runtime::over(test_db.db.clone(), config, catalog);
+        let workers = workers.then(|| runtime.engine.spawn_workers());
+        TestApp { runtime, workers, test_db }
+    }
+
+    /// Another runtime on the same database, as a second process would be.
+    pub fn second(&self, config: Config, workers: bool) -> (Runtime, Option<WorkerPool>) {
+        let registry = task_starter::tasks::builtin().merge(tasks::registry());
+        let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry).expect("the test config fits the tasks");
+        let runtime = Runtime::over(self.test_db.db.clone(), config, catalog);
+        let workers = workers.then(|| runtime.engine.spawn_workers());
+        (runtime, workers)
+    }
+
+    /// How many runs of `task` the database holds.
+    pub async fn count_runs(&self, task: &str) -> usize {
+        let filter = app::types::RunFilter { task: Some(task.to_owned()), limit: Some(200), ..Default::default() };
+        self.service().list_runs(&admin(), &filter).await.expect("runs are listed").runs.len()
+    }
+
+    pub fn service(&self) -> &task_starter::service::Service {
+        &self.runtime.service
+    }
+
+    /// Waits (up to 30 s) until run `id` has ended.
+    pub async fn finished(&self, id: RunId) -> Run {
+        self.until(id, |run| run.state.is_finished()).await
+    }
+
+    /// Waits (up to 30 s) until run `id` satisfies `condition`.
+    pub async fn until(&self, id: RunId, condition: impl Fn(&Run) -> bool) -> Run {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let run = self.service().run(&admin(), id).await.expect("the run exists");
+            if condition(&run) {
+                return run;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "run {id} never got there; last seen: {run:?}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
+    /// Stops the worker pool gracefully.
+    pub async fn stop_workers(&mut self) {
+        if let Some(workers) = self.workers.take() {
+            workers.shutdown().await;
+        }
+    }
+}
+
+pub fn principal(name: &str, role: Role) -> Principal {
+    Principal { kind: ActorKind::User, name: name.to_owned(), role }
+}
+
+pub fn admin() -> Principal {
+    principal("ada", Role::Admin)
+}
+
+pub fn operator() -> Principal {
+    principal("otto", Role::Operator)
+}
+
+pub fn viewer() -> Principal {
+    principal("vera", Role::Viewer)
+}
+
+/// `StartRequest` with these arguments, as the caller.
+pub fn args(arguments: serde_json::Value) -> app::types::StartRequest {
+    app::types::StartRequest { arguments, run_as: app::types::RunAs::Me }
+}

@@ -1,0 +1,14 @@
+//! Integration tests: the real engine, service, API and command line, on a
+//! fresh SQLite file and a fresh PostgreSQL database per test, both built by
+//! the real migrations. One binary, so the build links once.
+
+mod common;
+
+mod engine_cancel;
+mod engine_history;
+mod engine_leases;
+mod engine_outcomes;
+mod engine_retries;
+mod engine_schedules;
+mod service_external;
+mod service_runs;
