@@ -4,7 +4,9 @@
 //! The binary is `cli::main(tasks::builtin())`; a team with its own tasks
 //! calls `cli::main` with its own registry (see `examples/custom_tasks.rs`).
 
+pub mod api;
 pub mod auth;
+pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -13,5 +15,6 @@ pub mod metrics;
 pub mod runtime;
 pub mod service;
 pub mod tasks;
+pub mod web;
 
 pub use engine::{TaskContext, TaskDefinition, TaskError, TaskFailure, TaskRegistry};

@@ -32,7 +32,29 @@ impl Service {
         request: StartRequest,
         origin: Origin,
     ) -> Result<Run, ServiceError> {
-        let row = self.prepare_start(principal, path, request, origin, None)?;
+        let whom = Whom::from(request.run_as);
+        let row = self.prepare_start(principal, path, request.arguments, whom, origin, None)?;
+        self.engine.start(row.clone()).await?;
+        Ok(convert::run(row))
+    }
+
+    /// Starts a run as any user (`None`: as the caller); admins only, for the command line.
+    pub async fn start_as(
+        &self,
+        principal: &Principal,
+        path: &str,
+        arguments: serde_json::Value,
+        run_as: Option<String>,
+        origin: Origin,
+    ) -> Result<Run, ServiceError> {
+        let whom = match run_as {
+            Some(user) => {
+                require(principal, Role::Admin)?;
+                Whom::User(user)
+            }
+            None => Whom::Caller,
+        };
+        let row = self.prepare_start(principal, path, arguments, whom, origin, None)?;
         self.engine.start(row.clone()).await?;
         Ok(convert::run(row))
     }
@@ -47,7 +69,7 @@ impl Service {
     ) -> Result<Vec<Run>, ServiceError> {
         let rows = requests
             .into_iter()
-            .map(|request| self.prepare_start(principal, path, request, origin, None))
+            .map(|request| self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, None))
             .collect::<Result<Vec<_>, _>>()?;
         self.engine.start_many(&rows).await?;
         Ok(rows.into_iter().map(convert::run).collect())
@@ -65,9 +87,8 @@ impl Service {
         let impersonated = original.run_as.is_some()
             && original.run_as.as_deref() == self.impersonation_for(principal)
             && original.run_as.as_deref() != Some(principal.name.as_str());
-        let run_as = if impersonated { RunAs::Impersonated } else { RunAs::Me };
-        let request = StartRequest { arguments, run_as };
-        let row = self.prepare_start(principal, &original.task, request, Origin::Rerun, Some(id))?;
+        let whom = if impersonated { Whom::Impersonated } else { Whom::Caller };
+        let row = self.prepare_start(principal, &original.task, arguments, whom, Origin::Rerun, Some(id))?;
         self.engine.start(row.clone()).await?;
         Ok(convert::run(row))
     }
@@ -77,7 +98,8 @@ impl Service {
         &self,
         principal: &Principal,
         path: &str,
-        request: StartRequest,
+        arguments: serde_json::Value,
+        whom: Whom,
         origin: Origin,
         rerun_of: Option<RunId>,
     ) -> Result<runs::Model, ServiceError> {
@@ -88,13 +110,14 @@ impl Service {
                 "{path} is an external task: another system runs it and registers its runs with POST /api/v1/runs."
             )));
         }
-        let errors = task.check_arguments(&request.arguments);
+        let errors = task.check_arguments(&arguments);
         if !errors.is_empty() {
             return Err(ServiceError::InvalidArguments(errors));
         }
-        let run_as = match request.run_as {
-            RunAs::Me => principal.name.clone(),
-            RunAs::Impersonated => {
+        let run_as = match whom {
+            Whom::Caller => principal.name.clone(),
+            Whom::User(user) => user,
+            Whom::Impersonated => {
                 let Some(user) = self.config.impersonate_user.clone() else {
                     return Err(ServiceError::Conflict("No impersonation user is configured.".to_owned()));
                 };
@@ -108,6 +131,22 @@ impl Service {
             }
         };
         let started_by = Actor { kind: principal.kind, name: principal.name.clone() };
-        Ok(new_run(task, request.arguments, started_by, Some(run_as), origin, rerun_of))
+        Ok(new_run(task, arguments, started_by, Some(run_as), origin, rerun_of))
+    }
+}
+
+/// Whose name a run runs under.
+enum Whom {
+    Caller,
+    Impersonated,
+    User(String),
+}
+
+impl From<RunAs> for Whom {
+    fn from(run_as: RunAs) -> Whom {
+        match run_as {
+            RunAs::Me => Whom::Caller,
+            RunAs::Impersonated => Whom::Impersonated,
+        }
     }
 }

@@ -1,0 +1,118 @@
+//! All runs: recent runs across tasks, filtered by state, task and user,
+//! a page at a time (keyset paging), kept live like a task's history.
+
+use crate::components::{InfoDialog, LiveRuns, ProblemNotice, RunActions, RunInfoDialog, RunRow, encode_query};
+use crate::rpc::list_runs;
+use crate::types::{Run, RunFilter, RunState};
+use leptos::prelude::*;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+#[component]
+pub fn AllRunsPage() -> impl IntoView {
+    let query = use_query_map();
+    let filter = Memo::new(move |_| {
+        let query = query.read();
+        let text = |name: &str| query.get(name).filter(|value| !value.is_empty());
+        RunFilter {
+            state: text("state").and_then(|state| RunState::parse(&state)),
+            task: text("task"),
+            user: text("user"),
+            limit: Some(50),
+            before: text("before"),
+        }
+    });
+    let page = Resource::new(move || filter.get(), list_runs);
+    let info = InfoDialog::new();
+    let value = move |name: &'static str| query.read().get(name).unwrap_or_default();
+    view! {
+        <section class="all-runs" aria-labelledby="all-runs-title">
+            <h1 id="all-runs-title">"All runs"</h1>
+            <Form method="GET" action="" attr:class="filters">
+                <label>
+                    "State "
+                    <select name="state">
+                        <option value="" selected=move || value("state").is_empty()>"Any"</option>
+                        {RunState::ALL
+                            .into_iter()
+                            .map(|state| {
+                                view! {
+                                    <option value=state.as_str() selected=move || value("state") == state.as_str()>
+                                        {state.label()}
+                                    </option>
+                                }
+                            })
+                            .collect_view()}
+                    </select>
+                </label>
+                <label>
+                    "Task " <input name="task" type="text" prop:value=move || value("task") placeholder="dotted.path"/>
+                </label>
+                <label>
+                    "User " <input name="user" type="text" prop:value=move || value("user") placeholder="started by or run as"/>
+                </label>
+                <button type="submit" class="button-secondary">"Filter"</button>
+                <a href="/runs" class="button-quiet">"Clear"</a>
+            </Form>
+            <Transition fallback=|| view! { <p class="loading">"Loading runs…"</p> }>
+                {move || Suspend::new(async move {
+                    match page.await {
+                        Ok(list) => view! { <RunsTable runs=list.runs next_before=list.next_before info/> }.into_any(),
+                        Err(problem) => view! { <ProblemNotice problem/> }.into_any(),
+                    }
+                })}
+            </Transition>
+            <RunInfoDialog dialog=info/>
+        </section>
+    }
+}
+
+#[component]
+fn RunsTable(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> impl IntoView {
+    let live = LiveRuns::new();
+    provide_context(RunActions { live, info, to_editor: None });
+    let limit = runs.len().max(1);
+    let rows = Memo::new(move |_| live.merge(&runs, limit));
+    crate::components::keep_polling(rows, live);
+    let query = use_query_map();
+    let older = next_before.map(|cursor| {
+        let mut parts: Vec<String> = ["state", "task", "user"]
+            .into_iter()
+            .filter_map(|name| query.read_untracked().get(name).map(|value| format!("{name}={}", encode_query(&value))))
+            .collect();
+        parts.push(format!("before={}", encode_query(&cursor)));
+        format!("/runs?{}", parts.join("&"))
+    });
+    let paged = query.read_untracked().get("before").is_some();
+    view! {
+        <div class="table-scroll">
+            <table class="runs">
+                <thead>
+                    <tr>
+                        <th scope="col">"Task"</th>
+                        <th scope="col">"State"</th>
+                        <th scope="col">"Started"</th>
+                        <th scope="col">"By"</th>
+                        <th scope="col">"Duration"</th>
+                        <th scope="col">"Result"</th>
+                        <th scope="col">
+                            <span class="visually-hidden">"Actions"</span>
+                        </th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || rows.get() key=crate::components::row_key let:run>
+                        <RunRow run show_task=true/>
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <Show when=move || rows.read().is_empty()>
+            <p class="empty">"No runs match."</p>
+        </Show>
+        <nav class="pager" aria-label="Pages">
+            {paged.then(|| view! { <a href="/runs">"← Newest"</a> })}
+            {older.map(|href| view! { <a href=href>"Older runs →"</a> })}
+        </nav>
+    }
+}

@@ -1,0 +1,110 @@
+//! Schedules: each cron schedule with its next fire time and last run;
+//! operators pause, resume and run them now.
+
+use crate::components::{ProblemNotice, announce, use_session};
+use crate::format;
+use crate::rpc::{list_schedules, run_schedule_now, set_schedule_paused};
+use crate::types::{Problem, Role, Schedule};
+use leptos::prelude::*;
+
+#[component]
+pub fn SchedulesPage() -> impl IntoView {
+    let schedules = Resource::new(|| (), |()| list_schedules());
+    let problem = RwSignal::new(None::<Problem>);
+    let operator = use_session().is_some_and(|session| session.may(Role::Operator));
+    let act = move |call: ScheduleCall| {
+        leptos::task::spawn_local(async move {
+            let outcome = match call.clone() {
+                ScheduleCall::Pause(name) => set_schedule_paused(name, true).await.map(|_| "Paused.".to_owned()),
+                ScheduleCall::Resume(name) => set_schedule_paused(name, false).await.map(|_| "Resumed.".to_owned()),
+                ScheduleCall::RunNow(name) => run_schedule_now(name).await.map(|run| format!("Started run {}.", run.id)),
+            };
+            match outcome {
+                Ok(message) => {
+                    problem.set(None);
+                    announce(message);
+                    schedules.refetch();
+                }
+                Err(error) => problem.set(Some(error)),
+            }
+        });
+    };
+    view! {
+        <section aria-labelledby="schedules-title">
+            <h1 id="schedules-title">"Schedules"</h1>
+            <p class="muted">"Schedules come from the config; each tick fires once, however many servers run."</p>
+            {move || problem.get().map(|problem| view! { <ProblemNotice problem/> })}
+            <Transition fallback=|| view! { <p class="loading">"Loading schedules…"</p> }>
+                {move || Suspend::new(async move {
+                    match schedules.await {
+                        Ok(list) if list.is_empty() => view! { <p class="empty">"No schedules are configured."</p> }.into_any(),
+                        Ok(list) => view! { <ScheduleTable list operator act/> }.into_any(),
+                        Err(problem) => view! { <ProblemNotice problem/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+/// What a button on a schedule asks for.
+#[derive(Clone)]
+enum ScheduleCall {
+    Pause(String),
+    Resume(String),
+    RunNow(String),
+}
+
+#[component]
+fn ScheduleTable(list: Vec<Schedule>, operator: bool, act: impl Fn(ScheduleCall) + Copy + Send + Sync + 'static) -> impl IntoView {
+    view! {
+        <div class="table-scroll">
+            <table class="schedules">
+                <thead>
+                    <tr>
+                        <th scope="col">"Name"</th>
+                        <th scope="col">"Task"</th>
+                        <th scope="col">"Cron"</th>
+                        <th scope="col">"Next fire"</th>
+                        <th scope="col">"Last run"</th>
+                        <th scope="col">"State"</th>
+                        {operator.then(|| view! { <th scope="col"><span class="visually-hidden">"Actions"</span></th> })}
+                    </tr>
+                </thead>
+                <tbody>
+                    {list
+                        .into_iter()
+                        .map(|schedule| {
+                            let (pause, resume, now) = (schedule.name.clone(), schedule.name.clone(), schedule.name.clone());
+                            let paused = schedule.paused;
+                            view! {
+                                <tr data-schedule=schedule.name.clone()>
+                                    <td>{schedule.name.clone()}</td>
+                                    <td>
+                                        <a href=format!("/?task={}", crate::components::encode_query(&schedule.task))>{schedule.task.clone()}</a>
+                                    </td>
+                                    <td><code>{schedule.cron.clone()}</code></td>
+                                    <td>{schedule.next_fire_at.as_deref().map_or_else(|| "—".to_owned(), format::time)}</td>
+                                    <td>
+                                        {schedule.last_fired_at.as_deref().map_or_else(|| "never".to_owned(), format::time)}
+                                    </td>
+                                    <td>{if paused { "Paused" } else { "Running" }}</td>
+                                    {operator.then(|| view! {
+                                        <td class="row-buttons">
+                                            {if paused {
+                                                view! { <button type="button" class="button-secondary" on:click=move |_| act(ScheduleCall::Resume(resume.clone()))>"Resume"</button> }.into_any()
+                                            } else {
+                                                view! { <button type="button" class="button-secondary" on:click=move |_| act(ScheduleCall::Pause(pause.clone()))>"Pause"</button> }.into_any()
+                                            }}
+                                            <button type="button" class="button-secondary" on:click=move |_| act(ScheduleCall::RunNow(now.clone()))>"Run now"</button>
+                                        </td>
+                                    })}
+                                </tr>
+                            }
+                        })
+                        .collect_view()}
+                </tbody>
+            </table>
+        </div>
+    }
+}

@@ -1,0 +1,39 @@
+//! Problem documents as responses: the one place where errors become HTTP.
+
+use crate::service::ServiceError;
+use app::types::Problem;
+use axum::Json;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+
+/// An error on its way out as `application/problem+json`.
+#[derive(Debug)]
+pub struct ApiError(pub Problem);
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let mut response = (status, Json(self.0)).into_response();
+        response
+            .headers_mut()
+            .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+        response
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> ApiError {
+        ApiError(error.into())
+    }
+}
+
+impl From<Problem> for ApiError {
+    fn from(problem: Problem) -> ApiError {
+        ApiError(problem)
+    }
+}
+
+/// Any path under `/api/v1` that is not an endpoint.
+pub async fn no_such_endpoint() -> ApiError {
+    ApiError(Problem::not_found("There is no such endpoint; see /api/v1/openapi.json."))
+}

@@ -1,0 +1,152 @@
+//! `/runs`: batch status and the list across tasks, one run, re-run,
+//! cancel, and runs started elsewhere (register, report).
+
+use super::tasks::created;
+use super::{ApiError, ApiJson, Authenticated};
+use crate::web::AppState;
+use app::types::{Problem, ReportRequest, Run, RunDetail, RunFilter, RunId, RunList, RunState, TrackRequest};
+use axum::Json;
+use axum::extract::{Path, Query, State};
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use serde::Deserialize;
+
+pub fn router() -> axum::Router<AppState> {
+    axum::Router::new()
+        .route("/runs", get(list).post(track))
+        .route("/runs/{id}", get(one).patch(report))
+        .route("/runs/{id}/rerun", post(rerun))
+        .route("/runs/{id}/cancel", post(cancel))
+}
+
+/// `GET /runs`: either `ids` (batch status), or the filters of the list.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct RunsQuery {
+    /// Comma-separated run ids: return just these (for polling).
+    ids: Option<String>,
+    /// pending, running, success, failure or cancelled.
+    state: Option<String>,
+    /// A task's dotted path.
+    task: Option<String>,
+    /// Runs started by, or run as, this user.
+    user: Option<String>,
+    /// Runs per page (1 to 200, default 50).
+    limit: Option<u32>,
+    /// The `next_before` of the previous page.
+    before: Option<String>,
+}
+
+/// Batch status (`ids=`), or recent runs across tasks, newest first, a page at a time.
+#[utoipa::path(get, path = "/api/v1/runs", tag = "runs", params(RunsQuery),
+    responses(
+        (status = 200, description = "The runs asked for, or a page of recent runs.", body = RunList),
+        (status = 400, description = "A bad id, state, limit or cursor.", body = Problem, content_type = "application/problem+json")))]
+pub async fn list(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    query: Result<Query<RunsQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<RunList>, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError(Problem::bad_request(rejection.body_text())))?;
+    if let Some(ids) = query.ids {
+        let ids = ids
+            .split(',')
+            .filter(|id| !id.trim().is_empty())
+            .map(|id| id.parse::<RunId>().map_err(|_| ApiError(Problem::bad_request(format!("{id:?} is not a run id.")))))
+            .collect::<Result<Vec<_>, _>>()?;
+        return Ok(Json(RunList { runs: state.service.runs_by_ids(&principal, &ids).await?, next_before: None }));
+    }
+    let state_filter = match query.state.as_deref().filter(|text| !text.is_empty()) {
+        Some(text) => Some(RunState::parse(text).ok_or_else(|| {
+            ApiError(Problem::bad_request(format!(
+                "state must be pending, running, success, failure or cancelled, not {text:?}."
+            )))
+        })?),
+        None => None,
+    };
+    let filter = RunFilter { state: state_filter, task: query.task, user: query.user, limit: query.limit, before: query.before };
+    Ok(Json(state.service.list_runs(&principal, &filter).await?))
+}
+
+/// Every field of one run, with its attempts and log.
+#[utoipa::path(get, path = "/api/v1/runs/{id}", tag = "runs",
+    params(("id" = String, Path, description = "The run's id.")),
+    responses(
+        (status = 200, description = "The run.", body = RunDetail),
+        (status = 404, description = "No such run.", body = Problem, content_type = "application/problem+json")))]
+pub async fn one(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<RunDetail>, ApiError> {
+    Ok(Json(state.service.run_detail(&principal, run_id(&id)?).await?))
+}
+
+/// Starts a new run with the same arguments, linked by `rerun_of`.
+#[utoipa::path(post, path = "/api/v1/runs/{id}/rerun", tag = "runs",
+    params(("id" = String, Path, description = "The run's id.")),
+    responses(
+        (status = 201, description = "The new run.", body = Run),
+        (status = 404, description = "No such run.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The task can no longer be started here.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The arguments no longer fit the task's schema.", body = Problem, content_type = "application/problem+json")))]
+pub async fn rerun(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(created(state.service.rerun(&principal, run_id(&id)?).await?))
+}
+
+/// Cancels a pending run, or asks a running one to stop.
+#[utoipa::path(post, path = "/api/v1/runs/{id}/cancel", tag = "runs",
+    params(("id" = String, Path, description = "The run's id.")),
+    responses(
+        (status = 200, description = "The run, cancelled or asked to stop.", body = Run),
+        (status = 404, description = "No such run.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The run has already ended.", body = Problem, content_type = "application/problem+json")))]
+pub async fn cancel(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<String>,
+) -> Result<Json<Run>, ApiError> {
+    Ok(Json(state.service.cancel(&principal, run_id(&id)?).await?))
+}
+
+/// Registers a run that another system started (the original's `save_task_id`).
+/// The same request again is accepted; a different one under a used id is 409.
+#[utoipa::path(post, path = "/api/v1/runs", tag = "external runs", request_body = TrackRequest,
+    responses(
+        (status = 201, description = "The run as registered.", body = Run),
+        (status = 404, description = "No such task.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "Not an external task, or the id is used by a different run.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "The arguments do not fit the task's schema.", body = Problem, content_type = "application/problem+json")))]
+pub async fn track(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    ApiJson(request): ApiJson<TrackRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    Ok(created(state.service.track(&principal, request).await?))
+}
+
+/// An external run reports its state, result and error.
+#[utoipa::path(patch, path = "/api/v1/runs/{id}", tag = "external runs",
+    params(("id" = String, Path, description = "The run's id.")),
+    request_body = ReportRequest,
+    responses(
+        (status = 200, description = "The run as updated.", body = Run),
+        (status = 404, description = "No such run.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The run was started here, or has already ended.", body = Problem, content_type = "application/problem+json")))]
+pub async fn report(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    Path(id): Path<String>,
+    ApiJson(request): ApiJson<ReportRequest>,
+) -> Result<Json<Run>, ApiError> {
+    Ok(Json(state.service.report(&principal, run_id(&id)?, request).await?))
+}
+
+/// A run id from the path; anything else names no run (404).
+fn run_id(text: &str) -> Result<RunId, ApiError> {
+    text.parse().map_err(|_| ApiError(Problem::not_found(format!("No run {text:?}: run ids are UUIDs."))))
+}
