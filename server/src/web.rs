@@ -3,6 +3,7 @@
 //! passes: who is asking (with CSRF checks), secure headers, metrics.
 
 mod caller;
+pub use caller::RefusedCredentials;
 mod console;
 pub mod cookies;
 mod headers;

@@ -3,6 +3,7 @@
 //! 422 the wrong shape, with the pointer of each error).
 
 use super::ApiError;
+use crate::web::RefusedCredentials;
 use app::console::Caller;
 use app::types::{FieldError, Principal, Problem};
 use axum::body::Bytes;
@@ -18,11 +19,13 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        parts
-            .extensions
-            .get::<Caller>()
-            .map(|caller| Authenticated(caller.principal.clone()))
-            .ok_or_else(|| ApiError(Problem::unauthorized("Send a token: Authorization: Bearer TOKEN.")))
+        if let Some(caller) = parts.extensions.get::<Caller>() {
+            return Ok(Authenticated(caller.principal.clone()));
+        }
+        Err(match parts.extensions.get::<RefusedCredentials>() {
+            Some(RefusedCredentials(problem)) => ApiError(problem.clone()),
+            None => ApiError(Problem::unauthorized("Send a token: Authorization: Bearer TOKEN.")),
+        })
     }
 }
 

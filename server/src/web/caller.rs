@@ -16,10 +16,19 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
 
+/// Why the credentials a request carried were refused (a bad or revoked token).
+#[derive(Clone, Debug)]
+pub struct RefusedCredentials(pub Problem);
+
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let https = state.service.config().is_https();
     let (caller, by_cookie) = match authenticate(&state, request.headers(), https).await {
         Ok(found) => found,
+        // Endpoints that need a caller answer 401 with this; public ones ignore it.
+        Err(problem) if problem.status == 401 => {
+            request.extensions_mut().insert(RefusedCredentials(problem));
+            (None, false)
+        }
         Err(problem) => return ApiError(problem).into_response(),
     };
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);

@@ -52,7 +52,7 @@ mod tests {
     #[test]
     fn the_token_is_found_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.append(axum::http::header::COOKIE, HeaderValue::from_static("theme=dark; ts_session=tss_1"));
+        headers.append(header::COOKIE, HeaderValue::from_static("theme=dark; ts_session=tss_1"));
         assert_eq!(session_token(&headers, false).as_deref(), Some("tss_1"));
         assert_eq!(session_token(&headers, true), None, "over https only the prefixed cookie counts");
     }

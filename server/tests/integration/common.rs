@@ -1,6 +1,7 @@
 //! The test harness: `on_both_databases!` runs a test on SQLite and on
 //! PostgreSQL, each with a fresh database made by the real migrations.
 
+pub mod http;
 pub mod tasks;
 
 use std::time::Duration;
@@ -181,6 +182,17 @@ impl TestApp {
     pub async fn count_runs(&self, task: &str) -> usize {
         let filter = app::types::RunFilter { task: Some(task.to_owned()), limit: Some(200), ..Default::default() };
         self.service().list_runs(&admin(), &filter).await.expect("runs are listed").runs.len()
+    }
+
+    /// The whole HTTP application over this runtime.
+    pub fn router(&self) -> axum::Router {
+        task_starter::web::router(&self.runtime)
+    }
+
+    /// A new API token with `role`; returns its secret.
+    pub async fn token(&self, role: Role) -> String {
+        let (_, secret) = self.service().accounts().create_token(role.as_str(), role, "tests").await.expect("a token");
+        secret
     }
 
     pub fn service(&self) -> &task_starter::service::Service {

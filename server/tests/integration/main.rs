@@ -4,6 +4,11 @@
 
 mod common;
 
+mod api_access;
+mod api_input;
+mod api_openapi;
+mod api_security;
+
 mod engine_cancel;
 mod engine_history;
 mod engine_leases;
