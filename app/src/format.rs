@@ -46,7 +46,7 @@ pub fn curl_command(origin: &str, run: &Run, impersonated: bool) -> String {
     });
     let quoted = body.to_string().replace('\'', "'\\''");
     format!(
-        "curl -X POST '{origin}/api/v1/tasks/{task}/runs' \\\n  -H \"Authorization: Bearer $TASK_STARTER_TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -d '{quoted}'",
+        "curl -X POST '{origin}/api/v1/tasks/{task}/runs' \\\n  -H \"Authorization: Bearer $TASK_API_TOKEN\" \\\n  -H 'Content-Type: application/json' \\\n  -d '{quoted}'",
         task = run.task
     )
 }

@@ -33,9 +33,9 @@ impl Service {
         if let Some(existing) = self.existing_tracked(request.id, &fingerprint).await? {
             return Ok(existing);
         }
-        let now = now_micros();
         let started_by = Actor { kind: ActorKind::External, name: principal.name.clone() };
         let mut row = new_run(task, request.arguments.clone(), started_by, None, Origin::External, None);
+        let now = row.created_at;
         row.id = request.id.0;
         row.state = state.as_str().to_owned();
         row.started_at = (state != RunState::Pending).then_some(now);
