@@ -1,17 +1,20 @@
 // Shared steps of the end-to-end tests.
-import { expect, type Page } from "@playwright/test";
+import { expect, type Locator, type Page } from "@playwright/test";
+import AxeBuilder from "@axe-core/playwright";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 
 export const ADMIN_PASSWORD = "e2e-admin-password";
 
-/** Signs in through the sign-in page and waits for the console. */
-export async function signIn(page: Page, name = "admin", password = ADMIN_PASSWORD, next = "/") {
-  await page.goto(`/login?next=${encodeURIComponent(next)}`);
+/** Signs in through the sign-in page and waits for the hydrated console. */
+export async function signIn(page: Page, name = "admin", password = ADMIN_PASSWORD) {
+  await page.goto("/login");
+  await hydrated(page);
   await page.getByLabel("User name").fill(name);
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await hydrated(page);
 }
 
 /** Waits until the page's WebAssembly has hydrated it. */
@@ -19,9 +22,39 @@ export async function hydrated(page: Page) {
   await page.waitForFunction(() => (window as unknown as { __hydrated?: boolean }).__hydrated === true);
 }
 
+/** Opens a task from the list and waits for its panel. */
+export async function openTask(page: Page, path: string) {
+  await page.getByRole("navigation", { name: "Tasks" }).getByRole("link", { name: new RegExp(path.replaceAll(".", "\\.")) }).click();
+  await expect(page.getByRole("heading", { level: 1, name: path })).toBeVisible();
+}
+
+/** Writes the arguments into the editor. */
+export async function writeArguments(page: Page, json: string) {
+  await page.getByLabel("Arguments (JSON)").fill(json);
+}
+
+/** The history's rows, newest first. */
+export function rows(page: Page): Locator {
+  return page.locator("section.history tr.run");
+}
+
+/** Opens a row's action menu and picks an item. */
+export async function action(page: Page, row: Locator, item: string) {
+  await row.getByRole("button", { name: /Actions for run/ }).click();
+  await page.getByRole("menuitem", { name: item }).click();
+}
+
 /** Saves a screenshot under artifacts/, kept by CI. */
 export async function keepScreenshot(page: Page, name: string) {
   const folder = join(__dirname, "..", "artifacts");
   mkdirSync(folder, { recursive: true });
   await page.screenshot({ path: join(folder, `${name}.png`), fullPage: true });
+}
+
+/** Runs axe-core on the page; fails on any serious or critical violation. */
+export async function expectAccessible(page: Page, what: string) {
+  const results = await new AxeBuilder({ page }).analyze();
+  const bad = results.violations.filter((violation) => violation.impact === "serious" || violation.impact === "critical");
+  const described = bad.map((violation) => `${violation.id} (${violation.impact}): ${violation.help} at ${violation.nodes.map((node) => node.target.join(" ")).join(", ")}`);
+  expect(described, `accessibility of ${what}`).toEqual([]);
 }

@@ -61,6 +61,12 @@ impl MigrationTrait for Migration {
             "CREATE INDEX runs_running_by_owner ON runs (lease_owner) WHERE state = 'running'",
         )
         .await?;
+        // What the history cap deletes: the finished runs of a task, oldest first.
+        db.execute_unprepared(
+            "CREATE INDEX runs_finished_by_task ON runs (task, created_at, id) \
+             WHERE state IN ('success', 'failure', 'cancelled')",
+        )
+        .await?;
         Ok(())
     }
 

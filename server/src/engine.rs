@@ -26,6 +26,7 @@ mod reporter;
 mod running;
 mod scheduler;
 mod starter;
+mod trimmer;
 mod worker;
 
 pub use catalog::{Catalog, CatalogTask};
@@ -100,6 +101,7 @@ pub struct Shared {
     running: RunningRuns,
     reporter: Arc<dyn context::RunReporter>,
     starter: Starter,
+    trimmer: trimmer::Trimmer,
     finished_runs: broadcast::Sender<Uuid>,
     schedule_run_as: HashMap<String, String>,
 }
@@ -126,8 +128,10 @@ impl Engine {
         schedules: &[ScheduleConfig],
         metrics: Arc<Metrics>,
     ) -> Engine {
+        let trimmer = trimmer::Trimmer::spawn(db.clone(), Arc::clone(&catalog));
         let shared = Arc::new_cyclic(|weak| Shared {
             reporter: Arc::new(reporter::DbReporter { db: db.clone() }),
+            trimmer,
             db,
             catalog,
             settings,
@@ -180,9 +184,8 @@ impl Engine {
     pub async fn cancel(&self, id: RunId, message: &str) -> Result<CancelOutcome, DbErr> {
         let db = &self.shared.db;
         if store::cancel_pending(db, id.0, now_micros(), message).await? {
-            let task = runs_task(db, id.0).await?;
-            if let Some(task) = task {
-                store::trim_history(db, &task, self.shared.catalog.history_limit(&task)).await?;
+            if let Some(task) = runs_task(db, id.0).await? {
+                self.request_trim(&task);
                 self.shared.metrics.run_finished(&task, "cancelled");
             }
             let _ = self.shared.finished_runs.send(id.0);
@@ -195,6 +198,11 @@ impl Engine {
             return Ok(CancelOutcome::Requested);
         }
         Ok(CancelOutcome::TooLate)
+    }
+
+    /// Trims `task`'s history to its limit soon.
+    pub fn request_trim(&self, task: &str) {
+        self.shared.trimmer.request(task);
     }
 
     /// Starts this process's worker pool.

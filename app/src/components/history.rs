@@ -2,7 +2,8 @@
 //! appear at once, and pending and running runs are polled until they end.
 
 use super::live::keep_polling;
-use super::{ProblemNotice, RunRow};
+use super::ProblemNotice;
+use super::run_row::run_row;
 use crate::rpc::task_history;
 use crate::types::{Run, RunId, Task};
 use leptos::prelude::*;
@@ -82,12 +83,6 @@ impl Default for LiveRuns {
     }
 }
 
-/// What identifies a row's look: when any of it changes, the row is redrawn.
-pub fn row_key(run: &Run) -> String {
-    let progress = run.progress.as_ref().map(|progress| (progress.fraction, progress.message.clone()));
-    format!("{}:{}:{}:{progress:?}:{:?}", run.id, run.state.as_str(), run.attempt, run.result)
-}
-
 #[component]
 pub fn History(task: Task, live: LiveRuns) -> impl IntoView {
     let path = task.path.clone();
@@ -130,8 +125,8 @@ fn HistoryTable(base: Vec<Run>, limit: usize, live: LiveRuns) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || rows.get() key=row_key let:run>
-                        <RunRow run show_task=false/>
+                    <For each=move || rows.get() key=|run| run.id let:run>
+                        {run_row(rows, run, false)}
                     </For>
                 </tbody>
             </table>

@@ -6,6 +6,7 @@ use super::{ActionMenu, InfoDialog, LiveRuns, ProblemNotice, StateBadge, announc
 use crate::format;
 use crate::types::{Problem, Role, Run};
 use leptos::prelude::*;
+use leptos_router::NavigateOptions;
 
 /// What the rows of a page can do besides their own requests.
 #[derive(Clone, Copy)]
@@ -17,31 +18,30 @@ pub struct RunActions {
     pub to_editor: Option<Callback<Run>>,
 }
 
+/// A row for the run with this id in `rows`: it stays mounted while the run
+/// changes (an open menu stays open), and keeps its last state if the run
+/// leaves `rows`.
+pub fn run_row(rows: Memo<Vec<Run>>, first: Run, show_task: bool) -> impl IntoView {
+    let id = first.id;
+    let run = Memo::new(move |previous: Option<&Run>| {
+        rows.with(|rows| rows.iter().find(|run| run.id == id).cloned())
+            .or_else(|| previous.cloned())
+            .unwrap_or_else(|| first.clone())
+    });
+    view! { <RunRow run show_task/> }
+}
+
 #[component]
-pub fn RunRow(run: Run, show_task: bool) -> impl IntoView {
+pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
     let actions = expect_context::<RunActions>();
     let operator = use_session().is_some_and(|session| session.may(Role::Operator));
     let problem = RwSignal::new(None::<Problem>);
-    let id = run.id;
-    let short = run.id.to_string()[..8].to_owned();
-    let unfinished = !run.state.is_finished();
-    let result_full = run.result.clone().unwrap_or_default();
-    let result_shown = run.result.as_deref().map(|result| format::cut(result, 80));
-    let failed_without_result = run.result.is_none() && run.error.is_some();
-    let progress = run.progress.clone().filter(|_| unfinished);
-    let duration = run.duration_ms.map(format::duration);
-    let started = format::time(&run.created_at);
-    let who = format::who(&run);
+    let first = run.get_untracked();
+    let id = first.id;
+    let short = id.to_string()[..8].to_owned();
     let columns = if show_task { 7 } else { 6 };
+    let unfinished = move || !run.read().state.is_finished();
 
-    let report = move |outcome: Result<Run, Problem>, message: String| match outcome {
-        Ok(run) => {
-            problem.set(None);
-            actions.live.update(run);
-            announce(message);
-        }
-        Err(error) => problem.set(Some(error)),
-    };
     let refresh = move |_| {
         leptos::task::spawn_local(async move {
             match crate::rpc::poll_runs(vec![id]).await {
@@ -64,21 +64,21 @@ pub fn RunRow(run: Run, show_task: bool) -> impl IntoView {
             let _ = (text, what);
         });
     };
-    let run_for_editor = run.clone();
-    let run_for_curl = run.clone();
-    let to_editor = move |_| match actions.to_editor {
-        Some(callback) => {
-            callback.run(run_for_editor.clone());
-            announce("Copied the arguments to the editor.");
-        }
-        None => {
-            let arguments = run_for_editor.arguments.to_string();
-            let href = format!(
-                "/?task={}&arguments={}",
-                encode_query(&run_for_editor.task),
-                encode_query(&arguments)
-            );
-            leptos_router::hooks::use_navigate()(&href, Default::default());
+    let to_editor = move |_| {
+        let current = run.get_untracked();
+        match actions.to_editor {
+            Some(callback) => {
+                callback.run(current);
+                announce("Copied the arguments to the editor.");
+            }
+            None => {
+                let href = format!(
+                    "/?task={}&arguments={}",
+                    encode_query(&current.task),
+                    encode_query(&current.arguments.to_string())
+                );
+                leptos_router::hooks::use_navigate()(&href, NavigateOptions::default());
+            }
         }
     };
     let run_again = move |_| {
@@ -95,7 +95,14 @@ pub fn RunRow(run: Run, show_task: bool) -> impl IntoView {
     };
     let cancel = move |_| {
         leptos::task::spawn_local(async move {
-            report(crate::rpc::cancel_run(id).await, "Asked to cancel.".to_owned());
+            match crate::rpc::cancel_run(id).await {
+                Ok(run) => {
+                    problem.set(None);
+                    actions.live.update(run);
+                    announce("Asked to cancel.");
+                }
+                Err(error) => problem.set(Some(error)),
+            }
         });
     };
     let copy_curl = move |_| {
@@ -103,37 +110,54 @@ pub fn RunRow(run: Run, show_task: bool) -> impl IntoView {
         let origin = crate::browser::origin();
         #[cfg(not(feature = "hydrate"))]
         let origin = String::new();
-        let impersonated = run_for_curl.run_as.is_some() && run_for_curl.run_as.as_deref() != Some(&run_for_curl.started_by.name);
-        copy(format::curl_command(&origin, &run_for_curl, impersonated), "the API call");
+        let current = run.get_untracked();
+        let impersonated = current.run_as.is_some() && current.run_as.as_deref() != Some(&current.started_by.name);
+        copy(format::curl_command(&origin, &current, impersonated), "the API call");
     };
 
     view! {
-        <tr class="run" data-run-id=id.to_string() data-state=run.state.as_str()>
-            {show_task.then(|| view! { <td class="run-task"><a href=format!("/?task={}", encode_query(&run.task))>{run.task.clone()}</a></td> })}
+        <tr class="run" data-run-id=id.to_string() data-state=move || run.read().state.as_str()>
+            {show_task.then(|| view! {
+                <td class="run-task">
+                    <a href=format!("/?task={}", encode_query(&first.task))>{first.task.clone()}</a>
+                </td>
+            })}
             <td class="run-state">
-                <StateBadge state=run.state/>
-                {progress.map(|progress| {
-                    let percent = progress.fraction.map(|fraction| (fraction * 100.0).round());
-                    view! {
-                        <div class="progress">
-                            <progress max="100" value=percent.map(|percent| percent.to_string()) aria-label="Progress">
-                                {percent.map(|percent| format!("{percent}%"))}
-                            </progress>
-                            <span class="progress-message">{progress.message.clone().unwrap_or_default()}</span>
-                        </div>
-                    }
-                })}
+                {move || view! { <StateBadge state=run.read().state/> }}
+                {move || {
+                    let current = run.get();
+                    current.progress.filter(|_| !current.state.is_finished()).map(|progress| {
+                        let percent = progress.fraction.map(|fraction| (fraction * 100.0).round());
+                        view! {
+                            <div class="progress">
+                                <progress max="100" value=percent.map(|percent| percent.to_string()) aria-label="Progress">
+                                    {percent.map(|percent| format!("{percent}%"))}
+                                </progress>
+                                <span class="progress-message">{progress.message.unwrap_or_default()}</span>
+                            </div>
+                        }
+                    })
+                }}
             </td>
             <td class="run-started">
-                <time datetime=run.created_at.clone()>{started}</time>
+                <time datetime=first.created_at.clone()>{format::time(&first.created_at)}</time>
             </td>
-            <td class="run-who">{who}</td>
-            <td class="run-duration">{duration.unwrap_or_else(|| if unfinished { "…".to_owned() } else { "—".to_owned() })}</td>
-            <td class="run-result" title=result_full>
-                {match (result_shown, failed_without_result) {
-                    (Some(result), _) => view! { <span>{result}</span> }.into_any(),
-                    (None, true) => view! { <span class="muted">"No result — see View info"</span> }.into_any(),
-                    (None, false) => view! { <span class="muted">"—"</span> }.into_any(),
+            <td class="run-who">{format::who(&first)}</td>
+            <td class="run-duration">
+                {move || match run.read().duration_ms {
+                    Some(millis) => format::duration(millis),
+                    None if unfinished() => "…".to_owned(),
+                    None => "—".to_owned(),
+                }}
+            </td>
+            <td class="run-result" title=move || run.read().result.clone().unwrap_or_default()>
+                {move || {
+                    let current = run.read();
+                    match (&current.result, &current.error) {
+                        (Some(result), _) => view! { <span>{format::cut(result, 80)}</span> }.into_any(),
+                        (None, Some(_)) => view! { <span class="muted">"No result — see View info"</span> }.into_any(),
+                        (None, None) => view! { <span class="muted">"—"</span> }.into_any(),
+                    }
                 }}
             </td>
             <td class="run-actions">
@@ -147,7 +171,7 @@ pub fn RunRow(run: Run, show_task: bool) -> impl IntoView {
                         </button>
                     </li>
                     <li role="none">
-                        <button type="button" role="menuitem" on:click=to_editor.clone()>
+                        <button type="button" role="menuitem" on:click=to_editor>
                             "Copy arguments to code editor"
                         </button>
                     </li>
@@ -163,13 +187,13 @@ pub fn RunRow(run: Run, show_task: bool) -> impl IntoView {
                             "View info"
                         </button>
                     </li>
-                    {(operator && unfinished).then(|| view! {
+                    <Show when=move || operator && unfinished()>
                         <li role="none">
                             <button type="button" role="menuitem" on:click=cancel>
                                 "Cancel"
                             </button>
                         </li>
-                    })}
+                    </Show>
                     <li role="none">
                         <button type="button" role="menuitem" on:click=copy_curl>
                             "Copy as API call"

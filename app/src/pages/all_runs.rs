@@ -1,7 +1,7 @@
 //! All runs: recent runs across tasks, filtered by state, task and user,
 //! a page at a time (keyset paging), kept live like a task's history.
 
-use crate::components::{InfoDialog, LiveRuns, ProblemNotice, RunActions, RunInfoDialog, RunRow, encode_query};
+use crate::components::{InfoDialog, LiveRuns, ProblemNotice, RunActions, RunInfoDialog, encode_query, run_row};
 use crate::rpc::list_runs;
 use crate::types::{Run, RunFilter, RunState};
 use leptos::prelude::*;
@@ -101,8 +101,8 @@ fn RunsTable(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> i
                     </tr>
                 </thead>
                 <tbody>
-                    <For each=move || rows.get() key=crate::components::row_key let:run>
-                        <RunRow run show_task=true/>
+                    <For each=move || rows.get() key=|run| run.id let:run>
+                        {run_row(rows, run, true)}
                     </For>
                 </tbody>
             </table>

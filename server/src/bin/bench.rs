@@ -1,1 +1,333 @@
-fn main() {}
+//! Benchmarks of the engine through the service layer, on SQLite and
+//! PostgreSQL, one line per figure:
+//!
+//! - start per call: N concurrent `Service::start` calls of a no-op task,
+//!   until every run is `success` (history kept and trimmed as usual);
+//! - bulk start: one `Service::start_many` of N runs, then drain;
+//! - start → running: latency from the start call to the task body (SQLite,
+//!   one process) or to the claim by a worker in another process (PostgreSQL).
+//!
+//! `cargo run --release -p task-starter --bin bench -- --runs 20000 --repeat 3`
+
+use app::types::{ActorKind, Origin, Principal, Role, StartRequest};
+use schemars::JsonSchema;
+use serde::Deserialize;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+use task_starter::config::{Config, ConfigDuration, ConfigSource};
+use task_starter::db::Db;
+use task_starter::runtime::{Runtime, catalog};
+use task_starter::{TaskContext, TaskDefinition, TaskError, TaskRegistry};
+use tokio::sync::mpsc;
+
+#[derive(Deserialize, JsonSchema)]
+struct Nothing {}
+
+/// Where `bench.stamp` reports when its body starts.
+static STAMPS: OnceLock<mpsc::UnboundedSender<Instant>> = OnceLock::new();
+
+#[allow(clippy::unused_async)]
+async fn noop(_context: TaskContext, _arguments: Nothing) -> Result<(), TaskError> {
+    Ok(())
+}
+
+#[allow(clippy::unused_async)]
+async fn stamp(_context: TaskContext, _arguments: Nothing) -> Result<(), TaskError> {
+    if let Some(stamps) = STAMPS.get() {
+        let _ = stamps.send(Instant::now());
+    }
+    Ok(())
+}
+
+fn registry() -> TaskRegistry {
+    TaskRegistry::new()
+        .register(TaskDefinition::new("bench.noop", "Does nothing.", noop))
+        .register(TaskDefinition::new("bench.stamp", "Notes when it starts.", stamp))
+        .register(TaskDefinition::new("bench.probe", "Does nothing, for the latency across processes.", noop))
+}
+
+#[derive(Clone)]
+struct Options {
+    databases: Vec<String>,
+    runs: usize,
+    repeat: usize,
+    samples: usize,
+    postgres: String,
+    worker_for: Option<String>,
+}
+
+fn options() -> Result<Options, String> {
+    let mut options = Options {
+        databases: vec!["sqlite".to_owned(), "postgres".to_owned()],
+        runs: 20_000,
+        repeat: 3,
+        samples: 1000,
+        postgres: std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
+        worker_for: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(flag) = args.next() {
+        let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
+        match flag.as_str() {
+            "--database" => options.databases = value()?.split(',').map(str::to_owned).collect(),
+            "--runs" => options.runs = value()?.parse().map_err(|_| "--runs takes a number")?,
+            "--repeat" => options.repeat = value()?.parse().map_err(|_| "--repeat takes a number")?,
+            "--samples" => options.samples = value()?.parse().map_err(|_| "--samples takes a number")?,
+            "--postgres" => options.postgres = value()?,
+            "--worker-for" => options.worker_for = Some(value()?),
+            other => return Err(format!("unknown option {other}; see the top of server/src/bin/bench.rs")),
+        }
+    }
+    Ok(options)
+}
+
+fn config(url: &str) -> Config {
+    let mut config = Config::default();
+    config.database_url = url.to_owned();
+    config.database_connections = 16;
+    config.worker.concurrency = 1024;
+    config.worker.claim_batch = 512;
+    config.worker.poll_interval = ConfigDuration::secs(1);
+    // The latency samples are read back after the fact: keep them all.
+    let keep_all = task_starter::config::TaskConfig { history: Some(1_000_000), ..Default::default() };
+    config.tasks.insert("bench.stamp".to_owned(), keep_all.clone());
+    config.tasks.insert("bench.probe".to_owned(), keep_all);
+    config
+}
+
+async fn open(url: &str) -> Result<Runtime, String> {
+    let config = config(url);
+    let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry()).map_err(|error| error.to_string())?;
+    let db = Db::connect(url, config.database_connections).await.map_err(|error| error.to_string())?;
+    db.migrate().await.map_err(|error| error.to_string())?;
+    Ok(Runtime::over(db, config, catalog))
+}
+
+fn bench_principal() -> Principal {
+    Principal { kind: ActorKind::Cli, name: "bench".to_owned(), role: Role::Admin }
+}
+
+fn request() -> StartRequest {
+    StartRequest { arguments: serde_json::json!({}), run_as: app::types::RunAs::Me }
+}
+
+/// Waits until `count` runs have finished in this process.
+async fn drain(finished: &mut tokio::sync::broadcast::Receiver<uuid::Uuid>, count: usize) {
+    let mut seen = 0;
+    while seen < count {
+        match finished.recv().await {
+            Ok(_) => seen += 1,
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => seen += usize::try_from(skipped).unwrap_or(0),
+            Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
+        }
+    }
+}
+
+/// N concurrent start calls (from 256 callers) until all have succeeded; runs/s.
+async fn start_per_call(runtime: &Runtime, runs: usize) -> Result<f64, String> {
+    let workers = runtime.engine.spawn_workers();
+    let mut finished = runtime.engine.finished_runs();
+    let began = Instant::now();
+    let callers = 256.min(runs.max(1));
+    let mut handles = Vec::new();
+    for caller in 0..callers {
+        let service = runtime.service.clone();
+        let share = runs / callers + usize::from(caller < runs % callers);
+        handles.push(tokio::spawn(async move {
+            let principal = bench_principal();
+            for _ in 0..share {
+                service.start(&principal, "bench.noop", request(), Origin::Api).await.map_err(|error| error.to_string())?;
+            }
+            Ok::<(), String>(())
+        }));
+    }
+    for handle in handles {
+        handle.await.map_err(|error| error.to_string())??;
+    }
+    drain(&mut finished, runs).await;
+    let elapsed = began.elapsed();
+    workers.shutdown().await;
+    Ok(per_second(runs, elapsed))
+}
+
+/// One bulk start of N runs, then drain; runs/s.
+async fn bulk_start(runtime: &Runtime, runs: usize) -> Result<f64, String> {
+    let workers = runtime.engine.spawn_workers();
+    let mut finished = runtime.engine.finished_runs();
+    let began = Instant::now();
+    let requests = (0..runs).map(|_| request()).collect();
+    runtime
+        .service
+        .start_many(&bench_principal(), "bench.noop", requests, Origin::Api)
+        .await
+        .map_err(|error| error.to_string())?;
+    drain(&mut finished, runs).await;
+    let elapsed = began.elapsed();
+    workers.shutdown().await;
+    Ok(per_second(runs, elapsed))
+}
+
+/// Start → task body, in this process: p50 and p99 in ms.
+async fn latency_in_process(runtime: &Runtime, samples: usize) -> Result<(f64, f64), String> {
+    let (sender, mut stamps) = mpsc::unbounded_channel();
+    STAMPS.set(sender).map_err(|_| "stamps were set twice")?;
+    let workers = runtime.engine.spawn_workers();
+    let mut latencies = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let began = Instant::now();
+        runtime.service.start(&bench_principal(), "bench.stamp", request(), Origin::Api).await.map_err(|error| error.to_string())?;
+        let started = stamps.recv().await.ok_or("the stamp task vanished")?;
+        latencies.push(started.duration_since(began));
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    workers.shutdown().await;
+    Ok(percentiles(&mut latencies))
+}
+
+/// Start here → claimed by a worker in another process (read from the
+/// runs' timestamps): p50 and p99 in ms.
+async fn latency_across_processes(runtime: &Runtime, url: &str, samples: usize) -> Result<(f64, f64), String> {
+    let mut worker = tokio::process::Command::new(std::env::current_exe().map_err(|error| error.to_string())?)
+        .args(["--worker-for", url])
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|error| error.to_string())?;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let mut ids = Vec::with_capacity(samples);
+    for _ in 0..samples {
+        let run = runtime.service.start(&bench_principal(), "bench.probe", request(), Origin::Api).await.map_err(|error| error.to_string())?;
+        ids.push(run.id);
+        tokio::time::sleep(Duration::from_millis(3)).await;
+    }
+    let principal = bench_principal();
+    let mut latencies = Vec::with_capacity(samples);
+    for id in ids {
+        let run = runtime.service.wait(&principal, id, |_| {}).await.map_err(|error| error.to_string())?;
+        let (Some(created), Some(started)) = (task_starter::clock::from_rfc3339(&run.created_at), run.started_at.as_deref().and_then(task_starter::clock::from_rfc3339)) else {
+            continue;
+        };
+        latencies.push(Duration::from_micros(u64::try_from(started - created).unwrap_or(0)));
+    }
+    let _ = worker.start_kill();
+    Ok(percentiles(&mut latencies))
+}
+
+fn per_second(runs: usize, elapsed: Duration) -> f64 {
+    #[allow(clippy::cast_precision_loss)]
+    let runs = runs as f64;
+    runs / elapsed.as_secs_f64()
+}
+
+fn percentiles(latencies: &mut [Duration]) -> (f64, f64) {
+    latencies.sort();
+    let at = |fraction: f64| {
+        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        let index = ((latencies.len().saturating_sub(1)) as f64 * fraction).round() as usize;
+        latencies.get(index).map_or(0.0, |latency| latency.as_secs_f64() * 1000.0)
+    };
+    (at(0.5), at(0.99))
+}
+
+fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values.get(values.len() / 2).copied().unwrap_or(0.0)
+}
+
+/// A fresh database of `kind`; returns its URL and what removes it.
+async fn fresh_database(kind: &str, postgres: &str) -> Result<(String, Option<String>), String> {
+    use sqlx::{Connection, Executor};
+    let name = format!("ts_bench_{}", uuid::Uuid::new_v4().simple());
+    match kind {
+        "sqlite" => Ok((format!("sqlite://{}/{name}.db", std::env::temp_dir().display()), None)),
+        "postgres" => {
+            let mut connection = sqlx::PgConnection::connect(postgres).await.map_err(|error| format!("{postgres}: {error}"))?;
+            connection.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))).await.map_err(|error| error.to_string())?;
+            let base = &postgres[..postgres.rfind('/').ok_or("the PostgreSQL URL ends with /DATABASE")? + 1];
+            Ok((format!("{base}{name}"), Some(name)))
+        }
+        other => Err(format!("unknown database {other}: use sqlite or postgres")),
+    }
+}
+
+async fn drop_database(postgres: &str, name: Option<String>, url: &str) {
+    use sqlx::{Connection, Executor};
+    match name {
+        Some(name) => {
+            if let Ok(mut connection) = sqlx::PgConnection::connect(postgres).await {
+                let _ = connection.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))).await;
+            }
+        }
+        None => {
+            let path = url.trim_start_matches("sqlite://");
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{path}{suffix}"));
+            }
+        }
+    }
+}
+
+/// Runs one figure `repeat` times on fresh databases; returns the values.
+async fn measure<F, Fut, T>(kind: &str, options: &Options, figure: F) -> Result<Vec<T>, String>
+where
+    F: Fn(Runtime, String) -> Fut,
+    Fut: Future<Output = Result<T, String>>,
+{
+    let mut values = Vec::new();
+    for _ in 0..options.repeat.max(1) {
+        let (url, name) = fresh_database(kind, &options.postgres).await?;
+        let runtime = open(&url).await?;
+        let value = figure(runtime.clone(), url.clone()).await;
+        runtime.engine.db().clone().close().await;
+        drop_database(&options.postgres, name, &url).await;
+        values.push(value?);
+    }
+    Ok(values)
+}
+
+async fn bench(options: Options) -> Result<(), String> {
+    if let Some(url) = &options.worker_for {
+        let runtime = open(url).await?;
+        let _workers = runtime.engine.spawn_workers();
+        std::future::pending::<()>().await;
+    }
+    let runs = options.runs;
+    println!("# {} runs per figure, median of {}; {} latency samples", runs, options.repeat, options.samples);
+    for kind in options.databases.clone() {
+        let per_call = measure(&kind, &options, |runtime, _| async move { start_per_call(&runtime, runs).await }).await?;
+        println!("{kind:<8} start per call, until success   {:>9.0} runs/s", median(per_call));
+        let bulk = measure(&kind, &options, |runtime, _| async move { bulk_start(&runtime, runs).await }).await?;
+        println!("{kind:<8} bulk start, then drain          {:>9.0} runs/s", median(bulk));
+        let samples = options.samples;
+        let single = Options { repeat: 1, ..options.clone() };
+        let latency = if kind == "sqlite" {
+            measure(&kind, &single, |runtime, _| async move { latency_in_process(&runtime, samples).await }).await?
+        } else {
+            measure(&kind, &single, |runtime, url| async move { latency_across_processes(&runtime, &url, samples).await }).await?
+        };
+        let (p50, p99) = latency[0];
+        let how = if kind == "sqlite" { "start → task body, one process" } else { "start → claim, across processes" };
+        println!("{kind:<8} {how:<31}   p50 {p50:.3} ms   p99 {p99:.3} ms");
+    }
+    Ok(())
+}
+
+fn main() -> std::process::ExitCode {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(std::env::var("TASK_STARTER_LOG").unwrap_or_else(|_| "error".to_owned())))
+        .with_writer(std::io::stderr)
+        .try_init();
+    let result = options().and_then(|options| {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+            .map_err(|error| error.to_string())?
+            .block_on(bench(options))
+    });
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("bench: {error}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}

@@ -17,16 +17,20 @@ pub async fn run(engine: Arc<Shared>, mut settlements: mpsc::Receiver<Settlement
     while settlements.recv_many(&mut batch, MAX_BATCH).await > 0 {
         let mut delay = Duration::from_millis(50);
         loop {
-            let catalog = &engine.catalog;
-            match store::finish(&engine.db, &engine.worker_id, &batch, |task| catalog.history_limit(task)).await {
+            match store::finish(&engine.db, &engine.worker_id, &batch).await {
                 Ok(finished) => {
+                    let mut ended = std::collections::BTreeSet::new();
                     for (id, task, state) in &finished {
                         engine.metrics.run_finished(task, state);
                         if state == "pending" {
                             wake_for_retry(&engine, &batch, *id);
                         } else {
+                            ended.insert(task.as_str());
                             let _ = engine.finished_runs.send(*id);
                         }
+                    }
+                    for task in ended {
+                        engine.trimmer.request(task);
                     }
                     break;
                 }

@@ -64,14 +64,14 @@ pub async fn rescue_once(engine: &Shared) -> Result<usize, sea_orm::DbErr> {
     if lost.is_empty() {
         return Ok(0);
     }
-    let catalog = &engine.catalog;
-    let rescued = store::rescue(&engine.db, &lost, now, |task| catalog.history_limit(task)).await?;
+    let rescued = store::rescue(&engine.db, &lost, now).await?;
     for (run, state) in &rescued {
         tracing::warn!(run = %run.id, task = %run.task, worker = ?run.lease_owner, state, "rescued a run of a lost worker");
         engine.metrics.run_finished(&run.task, state);
         if *state == "pending" {
             engine.work.notify_one();
         } else {
+            engine.trimmer.request(&run.task);
             let _ = engine.finished_runs.send(run.id);
         }
     }

@@ -72,8 +72,9 @@ async fn fire(engine: &Shared, schedule: &schedules::Model, now: i64) -> Result<
     let run_as = engine.schedule_run_as(&schedule.name);
     let started_by = Actor { kind: ActorKind::Schedule, name: schedule.name.clone() };
     let run = new_run(task, arguments, started_by, run_as, Origin::Schedule, None);
-    let fired = store::fire_tick(&engine.db, &schedule.name, tick, next, &run, task.info.history_limit).await?;
+    let fired = store::fire_tick(&engine.db, &schedule.name, tick, next, &run).await?;
     if fired {
+        engine.trimmer.request(&run.task);
         engine.metrics.run_started(&run.task, &run.origin);
         engine.work.notify_one();
     }

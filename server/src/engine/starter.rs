@@ -57,10 +57,14 @@ async fn run(engine: Weak<Shared>, mut queue: mpsc::Receiver<Job>) {
 
 /// Inserts `rows` in one transaction, counts them and wakes the workers.
 pub(super) async fn insert(engine: &Arc<Shared>, rows: &[NewRun]) -> Result<(), DbErr> {
-    let catalog = &engine.catalog;
-    store::insert_runs(&engine.db, rows, |task| catalog.history_limit(task)).await?;
+    store::insert_runs(&engine.db, rows).await?;
+    let mut tasks = std::collections::BTreeSet::new();
     for row in rows {
         engine.metrics.run_started(&row.task, &row.origin);
+        tasks.insert(row.task.as_str());
+    }
+    for task in tasks {
+        engine.trimmer.request(task);
     }
     engine.work.notify_one();
     Ok(())

@@ -2,6 +2,7 @@
 //! written once for both databases (`$1` placeholders; SQLite gets `?1`);
 //! where they must differ (row locks, notifications) the backend decides.
 
+mod batch;
 mod cancel;
 mod claim;
 mod finish;
@@ -33,8 +34,19 @@ pub const FINISHED_STATES: &str = "('success', 'failure', 'cancelled')";
 pub fn statement(backend: Backend, sql: &str, values: Vec<Value>) -> Statement {
     match backend {
         Backend::Postgres => Statement::from_sql_and_values(DbBackend::Postgres, sql, values),
-        Backend::Sqlite => Statement::from_sql_and_values(DbBackend::Sqlite, sql.replace('$', "?"), values),
+        Backend::Sqlite => Statement::from_sql_and_values(DbBackend::Sqlite, numbered_question_marks(sql), values),
     }
+}
+
+/// `$1` as `?1`, leaving other dollar signs (JSON paths such as `'$.id'`) alone.
+fn numbered_question_marks(sql: &str) -> String {
+    let mut converted = String::with_capacity(sql.len());
+    let mut characters = sql.chars().peekable();
+    while let Some(character) = characters.next() {
+        let placeholder = character == '$' && characters.peek().is_some_and(char::is_ascii_digit);
+        converted.push(if placeholder { '?' } else { character });
+    }
+    converted
 }
 
 /// A model with every column set, for an INSERT.
@@ -68,6 +80,8 @@ mod tests {
         assert_eq!(sql.sql, "SELECT ?1, ?2");
         let sql = statement(Backend::Postgres, "SELECT $1", vec![1.into()]);
         assert_eq!(sql.sql, "SELECT $1");
+        let sql = statement(Backend::Sqlite, "SELECT value ->> '$.id' FROM json_each($12)", vec![]);
+        assert_eq!(sql.sql, "SELECT value ->> '$.id' FROM json_each(?12)");
     }
 
     #[test]

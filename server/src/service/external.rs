@@ -41,10 +41,10 @@ impl Service {
         row.started_at = (state != RunState::Pending).then_some(now);
         row.finished_at = state.is_finished().then_some(now);
         row.track_fingerprint = Some(fingerprint.clone());
-        let history = task.info.history_limit;
-        match store::insert_runs(self.engine.db(), std::slice::from_ref(&row), |_| history).await {
+        match store::insert_runs(self.engine.db(), std::slice::from_ref(&row)).await {
             Ok(()) => {
                 self.engine.metrics().run_started(&row.task, Origin::External.as_str());
+                self.engine.request_trim(&row.task);
                 Ok(convert::run(row))
             }
             // Two identical requests raced: the other one inserted it.
@@ -138,8 +138,7 @@ impl Service {
         }
         if report.state.is_finished() {
             self.engine.metrics().run_finished(&run.task, report.state.as_str());
-            let limit = self.engine.catalog().history_limit(&run.task);
-            store::trim_history(db, &run.task, limit).await?;
+            self.engine.request_trim(&run.task);
         }
         Ok(convert::run(self.run_row(id).await?))
     }

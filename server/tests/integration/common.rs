@@ -195,6 +195,20 @@ impl TestApp {
         secret
     }
 
+    /// Waits (up to 30 s) until `task` has exactly `expected` runs stored:
+    /// the history cap trims right after runs end, not in the same instant.
+    pub async fn expect_count(&self, task: &str, expected: usize) {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            let count = self.count_runs(task).await;
+            if count == expected {
+                return;
+            }
+            assert!(tokio::time::Instant::now() < deadline, "{task} kept {count} runs, not {expected}");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    }
+
     pub fn service(&self) -> &task_starter::service::Service {
         &self.runtime.service
     }

@@ -20,7 +20,7 @@ on_both_databases!(twelve_runs_of_dummy_task_leave_ten, |database: Database| asy
     let history = app.service().history(&admin(), "examples.tasks.dummy_task").await.unwrap();
     assert_eq!(history.len(), 10);
     assert_eq!(history.iter().map(|run| run.id).collect::<Vec<_>>(), ids[2..].iter().rev().copied().collect::<Vec<_>>());
-    assert_eq!(app.count_runs("examples.tasks.dummy_task").await, 10, "the two oldest are gone");
+    app.expect_count("examples.tasks.dummy_task", 10).await;
 });
 
 on_both_databases!(a_run_that_has_not_finished_is_never_deleted, |database: Database| async move {
@@ -45,11 +45,7 @@ on_both_databases!(a_run_that_has_not_finished_is_never_deleted, |database: Data
     // The newest two are kept; the others disappear as they end.
     app.finished(ids[4]).await;
     app.finished(ids[3]).await;
-    let deadline = tokio::time::Instant::now() + std::time::Duration::from_secs(30);
-    while app.count_runs("tests.sleep").await > 2 {
-        assert!(tokio::time::Instant::now() < deadline, "the cap was not applied");
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
-    }
+    app.expect_count("tests.sleep", 2).await;
     let kept: Vec<_> = app.service().history(&admin(), "tests.sleep").await.unwrap().iter().map(|run| run.id).collect();
     assert_eq!(kept, [ids[4], ids[3]], "finished ones are trimmed to the cap, newest kept");
 });
@@ -75,7 +71,7 @@ on_both_databases!(the_cap_holds_under_hundreds_of_concurrent_starts_and_finishe
         assert!(tokio::time::Instant::now() < deadline, "runs never settled: {runs:?}");
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
-    assert_eq!(app.count_runs("tests.short_history").await, 3);
+    app.expect_count("tests.short_history", 3).await;
     if let Some(workers) = other_workers {
         workers.shutdown().await;
     }

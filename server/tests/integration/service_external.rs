@@ -89,5 +89,5 @@ on_both_databases!(the_history_cap_applies_to_external_runs, |database: Database
         request.state = Some(RunState::Success);
         app.service().track(&operator(), request).await.unwrap();
     }
-    assert_eq!(app.count_runs("tests.external").await, 3, "tests.external keeps 3");
+    app.expect_count("tests.external", 3).await;
 });

@@ -1,11 +1,11 @@
 //! The history cap: keep the newest N runs of a task, never deleting a run
 //! that has not finished.
 //!
-//! On PostgreSQL the trim runs in its own transaction after the change it
-//! follows has committed, behind a per-task advisory lock: trims of one task
-//! then run one at a time and each sees every committed run, so the cap
-//! holds however many starts and finishes race. On SQLite the single writer
-//! gives the same guarantee inside the change's own transaction.
+//! A trim runs in its own transaction after the change it follows has
+//! committed, behind a per-task advisory lock on PostgreSQL: trims of one
+//! task then run one at a time and each sees every committed run, so the cap
+//! holds however many starts and finishes race. (SQLite's single writer
+//! serialises them by itself.)
 
 use super::{FINISHED_STATES, statement};
 use crate::db::{Backend, Db};
@@ -30,7 +30,7 @@ pub async fn trim_history(db: &Db, task: &str, limit: u32) -> Result<u64, DbErr>
 }
 
 /// The DELETE itself, on a connection or inside a transaction.
-pub(super) async fn trim_in(
+async fn trim_in(
     backend: Backend,
     connection: &impl ConnectionTrait,
     task: &str,

@@ -2,7 +2,7 @@
 //! (its worker died) is rescued by any worker: re-queued when it has attempts
 //! left, otherwise ended as `failure` with error kind `worker_lost`.
 
-use super::{history, insertable, notify_work, statement};
+use super::{insertable, notify_work, statement};
 use crate::db::entities::run_attempts;
 use crate::db::Db;
 use sea_orm::{ConnectionTrait, DbErr, EntityTrait, FromQueryResult, TransactionTrait};
@@ -66,12 +66,7 @@ pub async fn lost_runs(db: &Db, now: i64) -> Result<Vec<LostRun>, DbErr> {
 /// Takes back `lost` runs. Each update checks that the run is still running
 /// under the same expired lease, so among racing rescuers exactly one wins.
 /// Returns the runs this call rescued, with their new state.
-pub async fn rescue(
-    db: &Db,
-    lost: &[LostRun],
-    now: i64,
-    history_limit: impl Fn(&str) -> u32,
-) -> Result<Vec<(LostRun, &'static str)>, DbErr> {
+pub async fn rescue(db: &Db, lost: &[LostRun], now: i64) -> Result<Vec<(LostRun, &'static str)>, DbErr> {
     let transaction = db.write.begin().await?;
     let mut rescued = Vec::new();
     for run in lost {
@@ -122,11 +117,6 @@ pub async fn rescue(
         notify_work(db, &transaction).await?;
     }
     transaction.commit().await?;
-    for (run, state) in &rescued {
-        if *state != "pending" {
-            history::trim_history(db, &run.task, history_limit(&run.task)).await?;
-        }
-    }
     Ok(rescued)
 }
 

@@ -3,10 +3,10 @@
 //! fires exactly once however many schedulers race for it.
 
 use super::insert::insert_rows;
-use super::{NewRun, history, insertable, notify_work, statement};
+use super::{NewRun, insertable, notify_work, statement};
 use crate::config::ScheduleConfig;
 use crate::db::entities::schedules;
-use crate::db::{Backend, Db};
+use crate::db::Db;
 use crate::engine::cron::Cron;
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
@@ -98,7 +98,6 @@ pub async fn fire_tick(
     tick: i64,
     next: Option<i64>,
     run: &NewRun,
-    history_limit: u32,
 ) -> Result<bool, DbErr> {
     let transaction = db.write.begin().await?;
     let claimed = transaction
@@ -115,15 +114,9 @@ pub async fn fire_tick(
         transaction.rollback().await?;
         return Ok(false);
     }
-    insert_rows(&transaction, std::slice::from_ref(run)).await?;
+    insert_rows(db, &transaction, std::slice::from_ref(run)).await?;
     notify_work(db, &transaction).await?;
-    if db.backend == Backend::Sqlite {
-        history::trim_in(db.backend, &transaction, &run.task, history_limit).await?;
-    }
     transaction.commit().await?;
-    if db.backend == Backend::Postgres {
-        history::trim_history(db, &run.task, history_limit).await?;
-    }
     Ok(true)
 }
 
