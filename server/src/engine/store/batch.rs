@@ -1,16 +1,20 @@
-//! Many rows in one statement: the rows travel as a single JSON parameter,
-//! read by `jsonb_to_recordset` (PostgreSQL) or `json_each` (SQLite). The
-//! statement's text is the same for one row or a thousand, so the database
-//! prepares it once; a statement with a placeholder per value would be
-//! parsed and planned anew for every batch size.
+//! Many rows in few statements whose text does not change with the batch
+//! size, so that the database prepares each one once (a statement with a
+//! placeholder per value would be parsed and planned anew for every size).
+//!
+//! The rows travel as one JSON parameter: objects read by
+//! `jsonb_to_recordset` on PostgreSQL, arrays read by `json_each` on SQLite
+//! (positions are cheaper to look up than names there; ids go as hex and
+//! come back as the 16-byte blobs SQLite stores).
 
+use super::statement;
 use crate::db::Backend;
-use uuid::Uuid;
+use sea_orm::{DbErr, Statement, Value};
+use serde_json::{Map, Value as Json};
 
-/// How a column travels in the JSON.
+/// How a column is typed (for PostgreSQL's recordset).
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
-    /// As 32 hex digits; stored as `uuid` (PostgreSQL) or a 16-byte blob (SQLite).
     Uuid,
     Text,
     BigInt,
@@ -19,45 +23,42 @@ pub enum Kind {
     Bool,
 }
 
-/// A column of a batch: its JSON key (and table column) and kind.
+/// A column of a batch: its name and kind.
 pub type Column = (&'static str, Kind);
 
-/// `SELECT <columns> FROM <the rows in $n>`, each column named `<prefix><name>`.
-pub fn select_rows(backend: Backend, columns: &[Column], parameter: usize, prefix: &str) -> String {
-    match backend {
-        Backend::Postgres => {
-            let names: Vec<String> = columns.iter().map(|(name, _)| format!("r.{name} AS {prefix}{name}")).collect();
-            let types: Vec<String> = columns
+/// Rows per statement: bounds the size of one JSON parameter.
+const CHUNK: usize = 2000;
+
+/// The statements that apply `template` to `rows`. `template` receives a
+/// row source (a `SELECT` whose columns are named `<prefix><name>`) and the
+/// number of its first free placeholder, where `extras` go.
+pub fn statements(
+    backend: Backend,
+    columns: &[Column],
+    rows: &[Vec<Value>],
+    prefix: &str,
+    extras: &[Value],
+    template: impl Fn(&str, usize) -> String,
+) -> Result<Vec<Statement>, DbErr> {
+    let source = match backend {
+        Backend::Postgres => recordset(columns, prefix),
+        Backend::Sqlite => array_rows(columns, prefix),
+    };
+    let sql = template(&source, 2);
+    rows.chunks(CHUNK)
+        .map(|chunk| {
+            let encoded = chunk
                 .iter()
-                .map(|(name, kind)| {
-                    let sql_type = match kind {
-                        Kind::Uuid => "uuid",
-                        Kind::Text => "text",
-                        Kind::BigInt => "bigint",
-                        Kind::Int => "integer",
-                        Kind::Double => "double precision",
-                        Kind::Bool => "boolean",
-                    };
-                    format!("{name} {sql_type}")
+                .map(|row| match backend {
+                    Backend::Postgres => object(columns, row),
+                    Backend::Sqlite => row.iter().map(json).collect::<Result<Vec<_>, _>>().map(Json::Array),
                 })
-                .collect();
-            format!(
-                "SELECT {} FROM jsonb_to_recordset(${parameter}::jsonb) AS r({})",
-                names.join(", "),
-                types.join(", ")
-            )
-        }
-        Backend::Sqlite => {
-            let values: Vec<String> = columns
-                .iter()
-                .map(|(name, kind)| match kind {
-                    Kind::Uuid => format!("unhex(value ->> '$.{name}') AS {prefix}{name}"),
-                    _ => format!("value ->> '$.{name}' AS {prefix}{name}"),
-                })
-                .collect();
-            format!("SELECT {} FROM json_each(${parameter})", values.join(", "))
-        }
-    }
+                .collect::<Result<Vec<_>, _>>()?;
+            let mut values = vec![Value::from(Json::Array(encoded).to_string())];
+            values.extend(extras.iter().cloned());
+            Ok(statement(backend, &sql, values))
+        })
+        .collect()
 }
 
 /// The column names, comma-separated.
@@ -65,9 +66,56 @@ pub fn names(columns: &[Column]) -> String {
     columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
 }
 
-/// A UUID as the batches carry it.
-pub fn uuid(id: Uuid) -> String {
-    id.simple().to_string()
+fn recordset(columns: &[Column], prefix: &str) -> String {
+    let selected: Vec<String> = columns.iter().map(|(name, _)| format!("r.{name} AS {prefix}{name}")).collect();
+    let typed: Vec<String> = columns
+        .iter()
+        .map(|(name, kind)| {
+            let sql_type = match kind {
+                Kind::Uuid => "uuid",
+                Kind::Text => "text",
+                Kind::BigInt => "bigint",
+                Kind::Int => "integer",
+                Kind::Double => "double precision",
+                Kind::Bool => "boolean",
+            };
+            format!("{name} {sql_type}")
+        })
+        .collect();
+    format!("SELECT {} FROM jsonb_to_recordset($1::jsonb) AS r({})", selected.join(", "), typed.join(", "))
+}
+
+fn array_rows(columns: &[Column], prefix: &str) -> String {
+    let selected: Vec<String> = columns
+        .iter()
+        .enumerate()
+        .map(|(index, (name, kind))| match kind {
+            Kind::Uuid => format!("unhex(value ->> {index}) AS {prefix}{name}"),
+            _ => format!("value ->> {index} AS {prefix}{name}"),
+        })
+        .collect();
+    format!("SELECT {} FROM json_each($1)", selected.join(", "))
+}
+
+/// A row as a JSON object for PostgreSQL's recordset.
+fn object(columns: &[Column], row: &[Value]) -> Result<Json, DbErr> {
+    let mut object = Map::with_capacity(columns.len());
+    for ((name, _), value) in columns.iter().zip(row) {
+        object.insert((*name).to_owned(), json(value)?);
+    }
+    Ok(Json::Object(object))
+}
+
+fn json(value: &Value) -> Result<Json, DbErr> {
+    Ok(match value {
+        Value::Bool(value) => value.map_or(Json::Null, Json::Bool),
+        Value::Int(value) => value.map_or(Json::Null, Json::from),
+        Value::BigInt(value) => value.map_or(Json::Null, Json::from),
+        Value::Double(value) => value.map_or(Json::Null, Json::from),
+        Value::String(value) => value.as_ref().map_or(Json::Null, |text| Json::String(text.clone())),
+        Value::Uuid(value) => value.as_ref().map_or(Json::Null, |id| Json::String(id.simple().to_string())),
+        other => return Err(DbErr::Custom(format!("a batch cannot carry {other:?}"))),
+    })
 }
 
 #[cfg(test)]
@@ -76,19 +124,33 @@ mod tests {
 
     const COLUMNS: [Column; 2] = [("id", Kind::Uuid), ("state", Kind::Text)];
 
-    #[test]
-    fn postgres_reads_a_typed_recordset() {
-        assert_eq!(
-            select_rows(Backend::Postgres, &COLUMNS, 1, "d_"),
-            "SELECT r.id AS d_id, r.state AS d_state FROM jsonb_to_recordset($1::jsonb) AS r(id uuid, state text)"
-        );
+    fn rows(count: usize) -> Vec<Vec<Value>> {
+        (0..count).map(|_| vec![uuid::Uuid::nil().into(), "success".into()]).collect()
     }
 
     #[test]
-    fn sqlite_reads_json_each_and_unhexes_ids() {
+    fn postgres_reads_one_json_parameter() {
+        let made = statements(Backend::Postgres, &COLUMNS, &rows(3), "d_", &["w".into()], |source, next| {
+            format!("UPDATE t SET state = d_state FROM ({source}) AS done WHERE id = d_id AND owner = ${next}")
+        })
+        .unwrap();
+        assert_eq!(made.len(), 1);
+        assert!(made[0].sql.contains("jsonb_to_recordset($1::jsonb) AS r(id uuid, state text)"), "{}", made[0].sql);
+        assert!(made[0].sql.ends_with("owner = $2"));
+        let values = made[0].values.as_ref().unwrap();
+        assert_eq!(values.0.len(), 2);
+    }
+
+    #[test]
+    fn sqlite_reads_arrays_from_json_each() {
+        let made = statements(Backend::Sqlite, &COLUMNS, &rows(3), "", &[], |source, _| {
+            format!("INSERT INTO t (id, state) {source}")
+        })
+        .unwrap();
+        assert_eq!(made.len(), 1);
         assert_eq!(
-            select_rows(Backend::Sqlite, &COLUMNS, 2, ""),
-            "SELECT unhex(value ->> '$.id') AS id, value ->> '$.state' AS state FROM json_each($2)"
+            made[0].sql,
+            "INSERT INTO t (id, state) SELECT unhex(value ->> 0) AS id, value ->> 1 AS state FROM json_each(?1)"
         );
     }
 }

@@ -4,11 +4,10 @@
 //! was rescued elsewhere is never recorded twice.
 
 use super::batch::{self, Column, Kind};
-use super::{notify_work, statement};
+use super::notify_work;
 use crate::db::entities::run_attempts;
 use crate::db::{Backend, Db};
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
-use serde::Serialize;
+use sea_orm::{ConnectionTrait, DbErr, TransactionTrait, Value};
 use uuid::Uuid;
 
 /// What an attempt's end does to its run.
@@ -57,31 +56,6 @@ const ATTEMPT: [Column; 8] = [
     ("finished_at", Kind::BigInt),
 ];
 
-#[derive(Serialize)]
-struct SettlementRow<'a> {
-    id: String,
-    state: &'a str,
-    result: Option<&'a str>,
-    error_kind: Option<&'a str>,
-    error_message: Option<&'a str>,
-    finished_at: Option<i64>,
-    run_after: i64,
-    progress_fraction: Option<f64>,
-    progress_message: Option<&'a str>,
-}
-
-#[derive(Serialize)]
-struct AttemptRow<'a> {
-    run_id: String,
-    attempt: i32,
-    worker: &'a str,
-    state: &'a str,
-    error_kind: Option<&'a str>,
-    error_message: Option<&'a str>,
-    started_at: i64,
-    finished_at: i64,
-}
-
 /// Records `settlements` for runs held by `owner`, in one transaction.
 pub async fn finish(db: &Db, owner: &str, settlements: &[Settlement]) -> Result<Finished, DbErr> {
     if settlements.is_empty() {
@@ -89,28 +63,28 @@ pub async fn finish(db: &Db, owner: &str, settlements: &[Settlement]) -> Result<
     }
     let transaction = db.write.begin().await?;
     let finished = update_runs(db.backend, &transaction, owner, settlements).await?;
-    let attempts: Vec<AttemptRow<'_>> = settlements
+    let attempts: Vec<Vec<Value>> = settlements
         .iter()
         .filter(|settlement| finished.iter().any(|(id, _, _)| *id == settlement.run_id))
         .filter_map(|settlement| settlement.attempt.as_ref())
-        .map(|attempt| AttemptRow {
-            run_id: batch::uuid(attempt.run_id),
-            attempt: attempt.attempt,
-            worker: &attempt.worker,
-            state: &attempt.state,
-            error_kind: attempt.error_kind.as_deref(),
-            error_message: attempt.error_message.as_deref(),
-            started_at: attempt.started_at,
-            finished_at: attempt.finished_at,
+        .map(|attempt| {
+            vec![
+                attempt.run_id.into(),
+                attempt.attempt.into(),
+                attempt.worker.clone().into(),
+                attempt.state.clone().into(),
+                attempt.error_kind.clone().into(),
+                attempt.error_message.clone().into(),
+                attempt.started_at.into(),
+                attempt.finished_at.into(),
+            ]
         })
         .collect();
-    if !attempts.is_empty() {
-        let sql = format!(
-            "INSERT INTO run_attempts ({}) {}",
-            batch::names(&ATTEMPT),
-            batch::select_rows(db.backend, &ATTEMPT, 1, "")
-        );
-        transaction.execute_raw(statement(db.backend, &sql, vec![json(&attempts)?.into()])).await?;
+    let columns = batch::names(&ATTEMPT);
+    for insert in batch::statements(db.backend, &ATTEMPT, &attempts, "", &[], |source, _| {
+        format!("INSERT INTO run_attempts ({columns}) {source}")
+    })? {
+        transaction.execute_raw(insert).await?;
     }
     if finished.iter().any(|(_, _, state)| state == "pending") {
         notify_work(db, &transaction).await?;
@@ -125,37 +99,44 @@ async fn update_runs(
     owner: &str,
     settlements: &[Settlement],
 ) -> Result<Finished, DbErr> {
-    let rows: Vec<SettlementRow<'_>> = settlements
+    let rows: Vec<Vec<Value>> = settlements
         .iter()
-        .map(|settlement| SettlementRow {
-            id: batch::uuid(settlement.run_id),
-            state: settlement.state,
-            result: settlement.result.as_deref(),
-            error_kind: settlement.error_kind.as_deref(),
-            error_message: settlement.error_message.as_deref(),
-            finished_at: settlement.finished_at,
-            run_after: settlement.run_after,
-            progress_fraction: settlement.progress_fraction,
-            progress_message: settlement.progress_message.as_deref(),
+        .map(|settlement| {
+            vec![
+                settlement.run_id.into(),
+                settlement.state.into(),
+                settlement.result.clone().into(),
+                settlement.error_kind.clone().into(),
+                settlement.error_message.clone().into(),
+                settlement.finished_at.into(),
+                settlement.run_after.into(),
+                settlement.progress_fraction.into(),
+                settlement.progress_message.clone().into(),
+            ]
         })
         .collect();
-    let sql = format!(
-        "UPDATE runs SET state = d_state, result = d_result, error_kind = d_error_kind, \
-         error_message = d_error_message, finished_at = d_finished_at, run_after = d_run_after, \
-         lease_owner = NULL, lease_expires_at = NULL, \
-         progress_fraction = COALESCE(d_progress_fraction, progress_fraction), \
-         progress_message = COALESCE(d_progress_message, progress_message) \
-         FROM ({}) AS done WHERE id = d_id AND lease_owner = $2 AND state = 'running' \
-         RETURNING id, task, state",
-        batch::select_rows(backend, &SETTLEMENT, 1, "d_")
-    );
-    let returned = connection.query_all_raw(statement(backend, &sql, vec![json(&rows)?.into(), owner.into()])).await?;
-    returned
-        .iter()
-        .map(|row| Ok((row.try_get("", "id")?, row.try_get("", "task")?, row.try_get("", "state")?)))
-        .collect()
-}
-
-fn json<T: Serialize>(rows: &T) -> Result<String, DbErr> {
-    serde_json::to_string(rows).map_err(|error| DbErr::Custom(error.to_string()))
+    let assignments = "state = d_state, result = d_result, error_kind = d_error_kind, \
+        error_message = d_error_message, finished_at = d_finished_at, run_after = d_run_after, \
+        lease_owner = NULL, lease_expires_at = NULL, \
+        progress_fraction = COALESCE(d_progress_fraction, progress_fraction), \
+        progress_message = COALESCE(d_progress_message, progress_message)";
+    let statements = batch::statements(backend, &SETTLEMENT, &rows, "d_", &[owner.into()], |source, owner| {
+        let condition = format!("id = d_id AND lease_owner = ${owner} AND state = 'running' RETURNING id, task, state");
+        match backend {
+            // PostgreSQL joins the batch to the table with a hash join.
+            Backend::Postgres => format!("UPDATE runs SET {assignments} FROM ({source}) AS done WHERE {condition}"),
+            // SQLite must see the batch as a table of its own, or it scans
+            // `runs` for every row of the batch instead of looking ids up.
+            Backend::Sqlite => {
+                format!("WITH done AS MATERIALIZED ({source}) UPDATE runs SET {assignments} FROM done WHERE {condition}")
+            }
+        }
+    })?;
+    let mut finished = Vec::with_capacity(settlements.len());
+    for update in statements {
+        for row in connection.query_all_raw(update).await? {
+            finished.push((row.try_get("", "id")?, row.try_get("", "task")?, row.try_get("", "state")?));
+        }
+    }
+    Ok(finished)
 }
