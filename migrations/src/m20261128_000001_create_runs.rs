@@ -53,10 +53,7 @@ impl MigrationTrait for Migration {
             "CREATE INDEX runs_pending_to_claim ON runs (run_after, created_at) WHERE state = 'pending'",
         )
         .await?;
-        db.execute_unprepared(
-            "CREATE INDEX runs_running_leases ON runs (lease_expires_at) WHERE state = 'running'",
-        )
-        .await?;
+        // Running runs: by owner for heartbeats; the rescuer scans them all.
         db.execute_unprepared(
             "CREATE INDEX runs_running_by_owner ON runs (lease_owner) WHERE state = 'running'",
         )

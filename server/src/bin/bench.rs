@@ -54,6 +54,8 @@ struct Options {
     samples: usize,
     postgres: String,
     worker_for: Option<String>,
+    concurrency: usize,
+    claim_batch: usize,
 }
 
 fn options() -> Result<Options, String> {
@@ -64,6 +66,8 @@ fn options() -> Result<Options, String> {
         samples: 1000,
         postgres: std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
         worker_for: None,
+        concurrency: 1024,
+        claim_batch: 512,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -75,18 +79,20 @@ fn options() -> Result<Options, String> {
             "--samples" => options.samples = value()?.parse().map_err(|_| "--samples takes a number")?,
             "--postgres" => options.postgres = value()?,
             "--worker-for" => options.worker_for = Some(value()?),
+            "--concurrency" => options.concurrency = value()?.parse().map_err(|_| "--concurrency takes a number")?,
+            "--claim-batch" => options.claim_batch = value()?.parse().map_err(|_| "--claim-batch takes a number")?,
             other => return Err(format!("unknown option {other}; see the top of server/src/bin/bench.rs")),
         }
     }
     Ok(options)
 }
 
-fn config(url: &str) -> Config {
+fn config(url: &str, options: &Options) -> Config {
     let mut config = Config::default();
     config.database_url = url.to_owned();
     config.database_connections = 16;
-    config.worker.concurrency = 1024;
-    config.worker.claim_batch = 512;
+    config.worker.concurrency = options.concurrency;
+    config.worker.claim_batch = options.claim_batch;
     config.worker.poll_interval = ConfigDuration::secs(1);
     // The latency samples are read back after the fact: keep them all.
     let keep_all = task_starter::config::TaskConfig { history: Some(1_000_000), ..Default::default() };
@@ -95,8 +101,8 @@ fn config(url: &str) -> Config {
     config
 }
 
-async fn open(url: &str) -> Result<Runtime, String> {
-    let config = config(url);
+async fn open(url: &str, options: &Options) -> Result<Runtime, String> {
+    let config = config(url, options);
     let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry()).map_err(|error| error.to_string())?;
     let db = Db::connect(url, config.database_connections).await.map_err(|error| error.to_string())?;
     db.migrate().await.map_err(|error| error.to_string())?;
@@ -186,9 +192,9 @@ async fn latency_in_process(runtime: &Runtime, samples: usize) -> Result<(f64, f
 
 /// Start here → claimed by a worker in another process (read from the
 /// runs' timestamps): p50 and p99 in ms.
-async fn latency_across_processes(runtime: &Runtime, url: &str, samples: usize) -> Result<(f64, f64), String> {
+async fn latency_across_processes(runtime: &Runtime, url: &str, samples: usize, options: &Options) -> Result<(f64, f64), String> {
     let mut worker = tokio::process::Command::new(std::env::current_exe().map_err(|error| error.to_string())?)
-        .args(["--worker-for", url])
+        .args(["--worker-for", url, "--concurrency", &options.concurrency.to_string(), "--claim-batch", &options.claim_batch.to_string()])
         .kill_on_drop(true)
         .spawn()
         .map_err(|error| error.to_string())?;
@@ -275,7 +281,7 @@ where
     let mut values = Vec::new();
     for _ in 0..options.repeat.max(1) {
         let (url, name) = fresh_database(kind, &options.postgres).await?;
-        let runtime = open(&url).await?;
+        let runtime = open(&url, options).await?;
         let value = figure(runtime.clone(), url.clone()).await;
         runtime.engine.db().clone().close().await;
         drop_database(&options.postgres, name, &url).await;
@@ -286,7 +292,7 @@ where
 
 async fn bench(options: Options) -> Result<(), String> {
     if let Some(url) = &options.worker_for {
-        let runtime = open(url).await?;
+        let runtime = open(url, &options).await?;
         let _workers = runtime.engine.spawn_workers();
         std::future::pending::<()>().await;
     }
@@ -302,7 +308,11 @@ async fn bench(options: Options) -> Result<(), String> {
         let latency = if kind == "sqlite" {
             measure(&kind, &single, |runtime, _| async move { latency_in_process(&runtime, samples).await }).await?
         } else {
-            measure(&kind, &single, |runtime, url| async move { latency_across_processes(&runtime, &url, samples).await }).await?
+            measure(&kind, &single, |runtime, url| {
+                let options = single.clone();
+                async move { latency_across_processes(&runtime, &url, samples, &options).await }
+            })
+            .await?
         };
         let (p50, p99) = latency[0];
         let how = if kind == "sqlite" { "start → task body, one process" } else { "start → claim, across processes" };

@@ -94,7 +94,7 @@ fn array_rows(columns: &[Column], prefix: &str) -> String {
             _ => format!("value ->> {index} AS {prefix}{name}"),
         })
         .collect();
-    format!("SELECT {} FROM json_each($1)", selected.join(", "))
+    format!("SELECT {} FROM jsonb_each($1)", selected.join(", "))
 }
 
 /// A row as a JSON object for PostgreSQL's recordset.
@@ -150,7 +150,7 @@ mod tests {
         assert_eq!(made.len(), 1);
         assert_eq!(
             made[0].sql,
-            "INSERT INTO t (id, state) SELECT unhex(value ->> 0) AS id, value ->> 1 AS state FROM json_each(?1)"
+            "INSERT INTO t (id, state) SELECT unhex(value ->> 0) AS id, value ->> 1 AS state FROM jsonb_each(?1)"
         );
     }
 }
