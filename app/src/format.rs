@@ -4,7 +4,11 @@ use crate::types::Run;
 
 /// `2026-11-28T10:00:03.123456Z` as `2026-11-28 10:00:03 UTC`.
 pub fn time(rfc3339: &str) -> String {
-    let without_fraction = rfc3339.split('.').next().unwrap_or(rfc3339).trim_end_matches('Z');
+    let without_fraction = rfc3339
+        .split('.')
+        .next()
+        .unwrap_or(rfc3339)
+        .trim_end_matches('Z');
     format!("{} UTC", without_fraction.replacen('T', " ", 1))
 }
 
@@ -14,7 +18,11 @@ pub fn duration(millis: u64) -> String {
         0..1_000 => format!("{millis} ms"),
         1_000..60_000 => format!("{}.{} s", millis / 1000, millis % 1000 / 100),
         60_000..3_600_000 => format!("{} min {:02} s", millis / 60_000, millis % 60_000 / 1000),
-        _ => format!("{} h {:02} min", millis / 3_600_000, millis % 3_600_000 / 60_000),
+        _ => format!(
+            "{} h {:02} min",
+            millis / 3_600_000,
+            millis % 3_600_000 / 60_000
+        ),
     }
 }
 
@@ -22,7 +30,11 @@ pub fn duration(millis: u64) -> String {
 pub fn cut(text: &str, limit: usize) -> String {
     let mut chars = text.chars();
     let shown: String = chars.by_ref().take(limit).collect();
-    if chars.next().is_some() { format!("{shown}…") } else { shown }
+    if chars.next().is_some() {
+        format!("{shown}…")
+    } else {
+        shown
+    }
 }
 
 /// JSON, indented.
@@ -33,7 +45,9 @@ pub fn pretty(value: &serde_json::Value) -> String {
 /// "ada", or "ada as batch" when the run ran as someone else.
 pub fn who(run: &Run) -> String {
     match run.run_as.as_deref() {
-        Some(run_as) if run_as != run.started_by.name => format!("{} as {run_as}", run.started_by.name),
+        Some(run_as) if run_as != run.started_by.name => {
+            format!("{} as {run_as}", run.started_by.name)
+        }
         _ => run.started_by.name.clone(),
     }
 }
@@ -57,7 +71,10 @@ mod tests {
 
     #[test]
     fn times_durations_and_cuts_read_well() {
-        assert_eq!(time("2026-11-28T10:00:03.123456Z"), "2026-11-28 10:00:03 UTC");
+        assert_eq!(
+            time("2026-11-28T10:00:03.123456Z"),
+            "2026-11-28 10:00:03 UTC"
+        );
         assert_eq!(duration(350), "350 ms");
         assert_eq!(duration(1_250), "1.2 s");
         assert_eq!(duration(185_000), "3 min 05 s");

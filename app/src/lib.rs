@@ -2,6 +2,9 @@
 //! and components, and the server functions they call. The server renders
 //! every page; the browser hydrates it and keeps it live.
 
+// The console's view types nest deeply.
+#![recursion_limit = "256"]
+
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod console;
@@ -17,7 +20,7 @@ mod browser;
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
-use leptos_router::path;
+use leptos_router::{SsrMode, path};
 
 /// The HTML document around the app, rendered on the server for each page.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -52,9 +55,10 @@ fn set_content_security_policy() {
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );
-    if let (Some(options), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&policy))
-    {
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(&policy),
+    ) {
         options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }
@@ -69,12 +73,15 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=pages::NotFound>
                 <Route path=path!("/login") view=pages::LoginPage/>
-                <ParentRoute path=path!("") view=components::Layout>
-                    <Route path=path!("") view=pages::TaskStarterPage/>
-                    <Route path=path!("runs") view=pages::AllRunsPage/>
-                    <Route path=path!("schedules") view=pages::SchedulesPage/>
-                    <Route path=path!("users") view=pages::UsersPage/>
-                    <Route path=path!("tokens") view=pages::TokensPage/>
+                // Pages are rendered whole before they are sent (their data
+                // comes from the local database in milliseconds), so the
+                // browser hydrates exactly what it received.
+                <ParentRoute path=path!("") view=components::Layout ssr=SsrMode::Async>
+                    <Route path=path!("") view=pages::TaskStarterPage ssr=SsrMode::Async/>
+                    <Route path=path!("runs") view=pages::AllRunsPage ssr=SsrMode::Async/>
+                    <Route path=path!("schedules") view=pages::SchedulesPage ssr=SsrMode::Async/>
+                    <Route path=path!("users") view=pages::UsersPage ssr=SsrMode::Async/>
+                    <Route path=path!("tokens") view=pages::TokensPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -17,7 +17,7 @@ pub use principal::{ActorKind, Principal, Role, SessionInfo};
 pub use problem::{FieldError, Problem};
 pub use requests::{ReportRequest, RunAs, RunFilter, StartRequest, TrackRequest};
 pub use run::{
-    Actor, Attempt, Origin, Progress, Run, RunDetail, RunError, RunId, RunList, RunState, LogLine,
+    Actor, Attempt, LogLine, Origin, Progress, Run, RunDetail, RunError, RunId, RunList, RunState,
 };
 pub use schedule::{Schedule, ScheduleList};
 pub use task::{Task, TaskKind, TaskList};

@@ -23,3 +23,21 @@ test("the console hydrates and a click reaches the server", async ({ page }) => 
   expect(errors, "no errors in the browser console (CSP included)").toEqual([]);
   await keepScreenshot(page, "hydrated-task-starter");
 });
+
+test("a page loaded with runs in its history hydrates cleanly", async ({ page }) => {
+  await signIn(page);
+  await openTask(page, "examples.tasks.dummy_task");
+  await page.getByRole("button", { name: "Start task as logged in user" }).click();
+  await expect(rows(page).first().locator(".badge")).toHaveText(/Success/);
+
+  const errors: string[] = [];
+  page.on("console", (message) => message.type() === "error" && errors.push(message.text()));
+  page.on("pageerror", (error) => errors.push(error.message));
+  for (const path of ["/?task=examples.tasks.dummy_task", "/runs"]) {
+    await page.goto(path);
+    await page.waitForFunction(() => (window as unknown as { __hydrated?: boolean }).__hydrated === true);
+    await page.locator("tr.run").first().getByRole("button", { name: /Refresh run/ }).click();
+    await expect(page.getByRole("status")).toHaveText("Refreshed.");
+  }
+  expect(errors, "no hydration errors").toEqual([]);
+});

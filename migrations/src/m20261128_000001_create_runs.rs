@@ -68,8 +68,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [RunLogs::Table.into_iden(), RunAttempts::Table.into_iden(), Runs::Table.into_iden()] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        for table in [
+            RunLogs::Table.into_iden(),
+            RunAttempts::Table.into_iden(),
+            Runs::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }
@@ -90,8 +96,18 @@ fn runs_table() -> TableCreateStatement {
         .col(ColumnDef::new(Runs::RunAs).string())
         .col(ColumnDef::new(Runs::Origin).string().not_null())
         .col(ColumnDef::new(Runs::RerunOf).uuid())
-        .col(ColumnDef::new(Runs::Attempt).integer().not_null().default(0))
-        .col(ColumnDef::new(Runs::MaxAttempts).integer().not_null().default(1))
+        .col(
+            ColumnDef::new(Runs::Attempt)
+                .integer()
+                .not_null()
+                .default(0),
+        )
+        .col(
+            ColumnDef::new(Runs::MaxAttempts)
+                .integer()
+                .not_null()
+                .default(1),
+        )
         .col(ColumnDef::new(Runs::ProgressFraction).double())
         .col(ColumnDef::new(Runs::ProgressMessage).text())
         .col(ColumnDef::new(Runs::CreatedAt).big_integer().not_null())
@@ -100,7 +116,12 @@ fn runs_table() -> TableCreateStatement {
         .col(ColumnDef::new(Runs::RunAfter).big_integer().not_null())
         .col(ColumnDef::new(Runs::LeaseOwner).string())
         .col(ColumnDef::new(Runs::LeaseExpiresAt).big_integer())
-        .col(ColumnDef::new(Runs::CancelRequested).boolean().not_null().default(false))
+        .col(
+            ColumnDef::new(Runs::CancelRequested)
+                .boolean()
+                .not_null()
+                .default(false),
+        )
         .col(ColumnDef::new(Runs::TrackFingerprint).string())
         .to_owned()
 }
@@ -114,9 +135,21 @@ fn attempts_table() -> TableCreateStatement {
         .col(ColumnDef::new(RunAttempts::State).string().not_null())
         .col(ColumnDef::new(RunAttempts::ErrorKind).string())
         .col(ColumnDef::new(RunAttempts::ErrorMessage).text())
-        .col(ColumnDef::new(RunAttempts::StartedAt).big_integer().not_null())
-        .col(ColumnDef::new(RunAttempts::FinishedAt).big_integer().not_null())
-        .primary_key(Index::create().col(RunAttempts::RunId).col(RunAttempts::Attempt))
+        .col(
+            ColumnDef::new(RunAttempts::StartedAt)
+                .big_integer()
+                .not_null(),
+        )
+        .col(
+            ColumnDef::new(RunAttempts::FinishedAt)
+                .big_integer()
+                .not_null(),
+        )
+        .primary_key(
+            Index::create()
+                .col(RunAttempts::RunId)
+                .col(RunAttempts::Attempt),
+        )
         .foreign_key(
             ForeignKey::create()
                 .from(RunAttempts::Table, RunAttempts::RunId)
@@ -129,7 +162,13 @@ fn attempts_table() -> TableCreateStatement {
 fn logs_table() -> TableCreateStatement {
     Table::create()
         .table(RunLogs::Table)
-        .col(ColumnDef::new(RunLogs::Id).big_integer().not_null().auto_increment().primary_key())
+        .col(
+            ColumnDef::new(RunLogs::Id)
+                .big_integer()
+                .not_null()
+                .auto_increment()
+                .primary_key(),
+        )
         .col(ColumnDef::new(RunLogs::RunId).uuid().not_null())
         .col(ColumnDef::new(RunLogs::At).big_integer().not_null())
         .col(ColumnDef::new(RunLogs::Level).string().not_null())

@@ -13,7 +13,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Users::Table)
-                    .col(ColumnDef::new(Users::Name).string().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Users::Name)
+                            .string()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Users::Role).string().not_null())
                     .col(ColumnDef::new(Users::PasswordHash).string().not_null())
                     .col(ColumnDef::new(Users::CreatedAt).big_integer().not_null())
@@ -24,7 +29,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Sessions::Table)
-                    .col(ColumnDef::new(Sessions::TokenHash).string().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(Sessions::TokenHash)
+                            .string()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(Sessions::UserName).string().not_null())
                     .col(ColumnDef::new(Sessions::CsrfToken).string().not_null())
                     .col(ColumnDef::new(Sessions::CreatedAt).big_integer().not_null())
@@ -42,12 +52,26 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ApiTokens::Table)
-                    .col(ColumnDef::new(ApiTokens::Id).uuid().not_null().primary_key())
+                    .col(
+                        ColumnDef::new(ApiTokens::Id)
+                            .uuid()
+                            .not_null()
+                            .primary_key(),
+                    )
                     .col(ColumnDef::new(ApiTokens::Name).string().not_null())
                     .col(ColumnDef::new(ApiTokens::Role).string().not_null())
-                    .col(ColumnDef::new(ApiTokens::TokenHash).string().not_null().unique_key())
+                    .col(
+                        ColumnDef::new(ApiTokens::TokenHash)
+                            .string()
+                            .not_null()
+                            .unique_key(),
+                    )
                     .col(ColumnDef::new(ApiTokens::CreatedBy).string().not_null())
-                    .col(ColumnDef::new(ApiTokens::CreatedAt).big_integer().not_null())
+                    .col(
+                        ColumnDef::new(ApiTokens::CreatedAt)
+                            .big_integer()
+                            .not_null(),
+                    )
                     .col(ColumnDef::new(ApiTokens::LastUsedAt).big_integer())
                     .col(ColumnDef::new(ApiTokens::RevokedAt).big_integer())
                     .to_owned(),
@@ -65,8 +89,14 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [ApiTokens::Table.into_iden(), Sessions::Table.into_iden(), Users::Table.into_iden()] {
-            manager.drop_table(Table::drop().table(table).to_owned()).await?;
+        for table in [
+            ApiTokens::Table.into_iden(),
+            Sessions::Table.into_iden(),
+            Users::Table.into_iden(),
+        ] {
+            manager
+                .drop_table(Table::drop().table(table).to_owned())
+                .await?;
         }
         Ok(())
     }

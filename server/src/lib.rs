@@ -4,6 +4,9 @@
 //! The binary is `cli::main(tasks::builtin())`; a team with its own tasks
 //! calls `cli::main` with its own registry (see `examples/custom_tasks.rs`).
 
+// The console's view types (from `app`) nest deeply.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod auth;
 pub mod cli;

@@ -106,4 +106,3 @@ pub fn ActionMenu(
         </div>
     }
 }
-

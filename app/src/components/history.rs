@@ -2,9 +2,7 @@
 //! appear at once, and pending and running runs are polled until they end.
 
 use super::live::keep_polling;
-use super::ProblemNotice;
 use super::run_row::run_row;
-use crate::rpc::task_history;
 use crate::types::{Run, RunId, Task};
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -48,12 +46,18 @@ impl LiveRuns {
     /// The answer to a poll for `asked`: changed runs, and the ones that are gone.
     pub fn apply(&self, asked: &[RunId], runs: Vec<Run>) {
         let found: HashSet<RunId> = runs.iter().map(|run| run.id).collect();
-        let missing: Vec<RunId> = asked.iter().filter(|id| !found.contains(id)).copied().collect();
+        let missing: Vec<RunId> = asked
+            .iter()
+            .filter(|id| !found.contains(id))
+            .copied()
+            .collect();
         if !missing.is_empty() {
             self.gone.update(|gone| gone.extend(missing));
         }
         for run in runs {
-            let changed = self.updates.with_untracked(|updates| updates.get(&run.id) != Some(&run));
+            let changed = self
+                .updates
+                .with_untracked(|updates| updates.get(&run.id) != Some(&run));
             if changed {
                 self.update(run);
             }
@@ -83,24 +87,16 @@ impl Default for LiveRuns {
     }
 }
 
+/// The task's history: `base` as loaded, kept live.
 #[component]
-pub fn History(task: Task, live: LiveRuns) -> impl IntoView {
-    let path = task.path.clone();
-    let history = Resource::new(move || path.clone(), task_history);
+pub fn History(task: Task, base: Vec<Run>, live: LiveRuns) -> impl IntoView {
     let limit = task.history_limit as usize;
     view! {
         <section class="history" aria-labelledby="history-title">
             <h2 id="history-title">
                 "History " <span class="muted">{format!("(the latest {limit} runs)")}</span>
             </h2>
-            <Transition fallback=|| view! { <p class="loading">"Loading the history…"</p> }>
-                {move || Suspend::new(async move {
-                    match history.await {
-                        Ok(base) => view! { <HistoryTable base limit live/> }.into_any(),
-                        Err(problem) => view! { <ProblemNotice problem/> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <HistoryTable base limit live/>
         </section>
     }
 }

@@ -1,32 +1,69 @@
-//! The frame of every signed-in page: the header with the navigation and
-//! the user, the page itself, and the announcer.
+//! The frame of every signed-in page: the layout route (the skip link, the
+//! page, the announcer) and [`Page`], which loads a page's session and data
+//! in one resource and shows the header with the navigation and the user.
+//!
+//! Each page has exactly one `<Transition/>`: in Leptos 0.8, suspense
+//! boundaries nested in one another (or around an `<Outlet/>`) do not always
+//! hydrate (leptos-rs/leptos#3707).
 
 use super::session::{Announcer, Session};
 use crate::rpc::{SignOut, get_session};
-use crate::types::{Role, SessionInfo};
+use crate::types::{Problem, Role, SessionInfo};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 
 #[component]
 pub fn Layout() -> impl IntoView {
-    let session = Resource::new(|| (), |()| get_session());
     let announcement = RwSignal::new(String::new());
     provide_context(Announcer(announcement));
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
         </a>
-        <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
+        <Outlet/>
+        <div class="toast" class:toast-shown=move || !announcement.read().is_empty() role="status" aria-live="polite">
+            {move || announcement.get()}
+        </div>
+    }
+}
+
+/// A page's data (or why it could not be loaded) with the session it was
+/// loaded for; `None` without a session.
+pub type PageData<T> = Result<Option<(SessionInfo, Result<T, Problem>)>, Problem>;
+
+/// Loads the session, then (when signed in) the page's own data.
+pub async fn page_data<T>(data: impl Future<Output = Result<T, Problem>>) -> PageData<T> {
+    let Some(session) = get_session().await? else {
+        return Ok(None);
+    };
+    Ok(Some((session, data.await)))
+}
+
+/// A signed-in page: the header, then `render(data)` in `<main>`. Without a
+/// session it goes to the sign-in page; a problem shows in place of the page.
+#[component]
+pub fn Page<T, V, R>(resource: Resource<PageData<T>>, render: R) -> impl IntoView
+where
+    T: Clone + Send + Sync + serde::Serialize + serde::de::DeserializeOwned + 'static,
+    V: IntoView + 'static,
+    R: Fn(T) -> V + Send + Sync + 'static,
+{
+    let render = StoredValue::new(render);
+    view! {
+        <Transition fallback=|| view! { <p class="loading">"Loading…"</p> }>
             {move || Suspend::new(async move {
-                match session.await {
-                    Ok(Some(info)) => {
+                match resource.await {
+                    Ok(Some((info, data))) => {
                         #[cfg(feature = "hydrate")]
                         crate::browser::remember_csrf_token(&info.csrf_token);
                         provide_context(Session(info.clone()));
                         view! {
                             <Header info/>
                             <main id="main" tabindex="-1">
-                                <Outlet/>
+                                {match data {
+                                    Ok(data) => render.with_value(|render| render(data).into_any()),
+                                    Err(problem) => view! { <super::ProblemNotice problem/> }.into_any(),
+                                }}
                             </main>
                         }
                             .into_any()
@@ -42,10 +79,7 @@ pub fn Layout() -> impl IntoView {
                     }
                 }
             })}
-        </Suspense>
-        <div class="toast" class:toast-shown=move || !announcement.read().is_empty() role="status" aria-live="polite">
-            {move || announcement.get()}
-        </div>
+        </Transition>
     }
 }
 

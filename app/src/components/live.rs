@@ -34,8 +34,14 @@ async fn poll(rows: Memo<Vec<Run>>, live: LiveRuns) {
         let wait = if tab_hidden() { HIDDEN_MS } else { VISIBLE_MS };
         sleep_ms(wait * (1 + failures.min(4))).await;
         // The page may have gone away meanwhile.
-        let Some(current) = rows.try_get_untracked() else { return };
-        let ids: Vec<_> = current.iter().filter(|run| !run.state.is_finished()).map(|run| run.id).collect();
+        let Some(current) = rows.try_get_untracked() else {
+            return;
+        };
+        let ids: Vec<_> = current
+            .iter()
+            .filter(|run| !run.state.is_finished())
+            .map(|run| run.id)
+            .collect();
         if ids.is_empty() {
             break;
         }

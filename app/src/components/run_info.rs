@@ -3,26 +3,38 @@
 use super::{ProblemNotice, StateBadge};
 use crate::format;
 use crate::rpc::get_run_detail;
-use crate::types::{RunDetail, RunId};
+use crate::types::{Problem, RunDetail, RunId};
 use leptos::prelude::*;
 
 const DIALOG_ID: &str = "run-info";
 
-/// Which run the dialog shows; one dialog serves the whole page.
+/// Which run the dialog shows, and what was loaded of it; one dialog
+/// serves the whole page. (It loads on demand, in the browser only, so the
+/// server renders it empty and hydration has nothing to wait for.)
 #[derive(Clone, Copy)]
 pub struct InfoDialog {
     run: RwSignal<Option<RunId>>,
+    detail: RwSignal<Option<Result<RunDetail, Problem>>>,
 }
 
 impl InfoDialog {
     pub fn new() -> InfoDialog {
-        InfoDialog { run: RwSignal::new(None) }
+        InfoDialog { run: RwSignal::new(None), detail: RwSignal::new(None) }
     }
 
+    /// Opens the dialog on run `id` and loads every field of it.
     pub fn open(&self, id: RunId) {
-        self.run.set(Some(id));
+        let InfoDialog { run, detail } = *self;
+        run.set(Some(id));
+        detail.set(None);
         #[cfg(feature = "hydrate")]
         crate::browser::show_modal(DIALOG_ID);
+        leptos::task::spawn_local(async move {
+            let loaded = get_run_detail(id).await;
+            if run.try_get_untracked() == Some(Some(id)) {
+                let _ = detail.try_set(Some(loaded));
+            }
+        });
     }
 }
 
@@ -34,15 +46,6 @@ impl Default for InfoDialog {
 
 #[component]
 pub fn RunInfoDialog(dialog: InfoDialog) -> impl IntoView {
-    let detail = LocalResource::new(move || {
-        let id = dialog.run.get();
-        async move {
-            match id {
-                Some(id) => Some(get_run_detail(id).await),
-                None => None,
-            }
-        }
-    });
     view! {
         <dialog id=DIALOG_ID class="info" aria-labelledby="run-info-title" on:close=move |_| dialog.run.set(None)>
             <div class="info-head">
@@ -53,15 +56,12 @@ pub fn RunInfoDialog(dialog: InfoDialog) -> impl IntoView {
                     </button>
                 </form>
             </div>
-            <Suspense fallback=|| view! { <p class="loading">"Loading…"</p> }>
-                {move || Suspend::new(async move {
-                    match detail.await {
-                        Some(Ok(detail)) => view! { <Details detail dialog/> }.into_any(),
-                        Some(Err(problem)) => view! { <ProblemNotice problem/> }.into_any(),
-                        None => ().into_any(),
-                    }
-                })}
-            </Suspense>
+            {move || match (dialog.run.get(), dialog.detail.get()) {
+                (None, _) => ().into_any(),
+                (Some(_), None) => view! { <p class="loading">"Loading…"</p> }.into_any(),
+                (Some(_), Some(Ok(detail))) => view! { <Details detail dialog/> }.into_any(),
+                (Some(_), Some(Err(problem))) => view! { <ProblemNotice problem/> }.into_any(),
+            }}
         </dialog>
     }
 }
@@ -76,8 +76,14 @@ fn Details(detail: RunDetail, dialog: InfoDialog) -> impl IntoView {
         }
     };
     let progress = run.progress.as_ref().map(|progress| {
-        let fraction = progress.fraction.map(|fraction| format!("{:.0}%", fraction * 100.0));
-        [fraction, progress.message.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ")
+        let fraction = progress
+            .fraction
+            .map(|fraction| format!("{:.0}%", fraction * 100.0));
+        [fraction, progress.message.clone()]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(" — ")
     });
     let rerun_of = run.rerun_of;
     view! {

@@ -2,7 +2,9 @@
 //! action menu (copy id, arguments to the editor, run again, view info,
 //! cancel, copy as API call).
 
-use super::{ActionMenu, InfoDialog, LiveRuns, ProblemNotice, StateBadge, announce, use_session};
+use super::{
+    ActionMenu, InfoDialog, LiveRuns, ProblemNotice, StateBadge, use_announcer, use_session,
+};
 use crate::format;
 use crate::types::{Problem, Role, Run};
 use leptos::prelude::*;
@@ -34,6 +36,8 @@ pub fn run_row(rows: Memo<Vec<Run>>, first: Run, show_task: bool) -> impl IntoVi
 #[component]
 pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
     let actions = expect_context::<RunActions>();
+    let announcer = use_announcer();
+    let navigate = leptos_router::hooks::use_navigate();
     let operator = use_session().is_some_and(|session| session.may(Role::Operator));
     let problem = RwSignal::new(None::<Problem>);
     let first = run.get_untracked();
@@ -47,7 +51,7 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
             match crate::rpc::poll_runs(vec![id]).await {
                 Ok(runs) => {
                     actions.live.apply(&[id], runs);
-                    announce("Refreshed.");
+                    announcer.say("Refreshed.");
                 }
                 Err(error) => problem.set(Some(error)),
             }
@@ -57,8 +61,8 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
         leptos::task::spawn_local(async move {
             #[cfg(feature = "hydrate")]
             match crate::browser::copy_to_clipboard(&text).await {
-                Ok(()) => announce(format!("Copied {what}.")),
-                Err(message) => announce(message),
+                Ok(()) => announcer.say(format!("Copied {what}.")),
+                Err(message) => announcer.say(message),
             }
             #[cfg(not(feature = "hydrate"))]
             let _ = (text, what);
@@ -69,7 +73,7 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
         match actions.to_editor {
             Some(callback) => {
                 callback.run(current);
-                announce("Copied the arguments to the editor.");
+                announcer.say("Copied the arguments to the editor.");
             }
             None => {
                 let href = format!(
@@ -77,7 +81,7 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
                     encode_query(&current.task),
                     encode_query(&current.arguments.to_string())
                 );
-                leptos_router::hooks::use_navigate()(&href, NavigateOptions::default());
+                navigate(&href, NavigateOptions::default());
             }
         }
     };
@@ -87,7 +91,7 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
                 Ok(run) => {
                     problem.set(None);
                     actions.live.add(run);
-                    announce("Started it again.");
+                    announcer.say("Started it again.");
                 }
                 Err(error) => problem.set(Some(error)),
             }
@@ -99,7 +103,7 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
                 Ok(run) => {
                     problem.set(None);
                     actions.live.update(run);
-                    announce("Asked to cancel.");
+                    announcer.say("Asked to cancel.");
                 }
                 Err(error) => problem.set(Some(error)),
             }
@@ -111,8 +115,12 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let origin = String::new();
         let current = run.get_untracked();
-        let impersonated = current.run_as.is_some() && current.run_as.as_deref() != Some(&current.started_by.name);
-        copy(format::curl_command(&origin, &current, impersonated), "the API call");
+        let impersonated =
+            current.run_as.is_some() && current.run_as.as_deref() != Some(&current.started_by.name);
+        copy(
+            format::curl_command(&origin, &current, impersonated),
+            "the API call",
+        );
     };
 
     view! {
@@ -216,7 +224,9 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
 pub fn encode_query(text: &str) -> String {
     text.bytes()
         .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(byte).to_string(),
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                char::from(byte).to_string()
+            }
             other => format!("%{other:02X}"),
         })
         .collect()

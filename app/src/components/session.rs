@@ -19,20 +19,30 @@ pub fn use_session() -> Option<Session> {
     use_context::<Session>()
 }
 
-/// The text of the announcement on screen now.
+/// The announcement on screen now. Components take it when they are made
+/// ([`use_announcer`]) and say things later, from any async block.
 #[derive(Clone, Copy)]
 pub struct Announcer(pub RwSignal<String>);
 
-/// Shows `message` for a few seconds and reads it to screen readers.
-pub fn announce(message: impl Into<String>) {
-    let Some(Announcer(text)) = use_context::<Announcer>() else { return };
-    let message = message.into();
-    text.set(message.clone());
-    #[cfg(feature = "hydrate")]
-    leptos::task::spawn_local(async move {
-        crate::browser::sleep_ms(4000).await;
-        if text.get_untracked() == message {
-            text.set(String::new());
+impl Announcer {
+    /// Shows `message` for a few seconds and reads it to screen readers.
+    pub fn say(self, message: impl Into<String>) {
+        let Announcer(text) = self;
+        let message = message.into();
+        if text.try_set(message.clone()).is_some() {
+            return;
         }
-    });
+        #[cfg(feature = "hydrate")]
+        leptos::task::spawn_local(async move {
+            crate::browser::sleep_ms(4000).await;
+            if text.try_get_untracked().as_ref() == Some(&message) {
+                let _ = text.try_set(String::new());
+            }
+        });
+    }
+}
+
+/// The page's announcer (one that shows nowhere outside the console's layout).
+pub fn use_announcer() -> Announcer {
+    use_context::<Announcer>().unwrap_or_else(|| Announcer(RwSignal::new(String::new())))
 }

@@ -1,9 +1,11 @@
 //! All runs: recent runs across tasks, filtered by state, task and user,
 //! a page at a time (keyset paging), kept live like a task's history.
 
-use crate::components::{InfoDialog, LiveRuns, ProblemNotice, RunActions, RunInfoDialog, encode_query, run_row};
+use crate::components::{
+    InfoDialog, LiveRuns, Page, RunActions, RunInfoDialog, encode_query, page_data, run_row,
+};
 use crate::rpc::list_runs;
-use crate::types::{Run, RunFilter, RunState};
+use crate::types::{Run, RunFilter, RunList, RunState};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
@@ -22,55 +24,59 @@ pub fn AllRunsPage() -> impl IntoView {
             before: text("before"),
         }
     });
-    let page = Resource::new(move || filter.get(), list_runs);
+    let resource = Resource::new(move || filter.get(), |filter| page_data(list_runs(filter)));
     let info = InfoDialog::new();
     let value = move |name: &'static str| query.read().get(name).unwrap_or_default();
     view! {
-        <section class="all-runs" aria-labelledby="all-runs-title">
-            <h1 id="all-runs-title">"All runs"</h1>
-            <Form method="GET" action="" attr:class="filters">
-                <label>
-                    "State "
-                    <select name="state">
-                        <option value="" selected=move || value("state").is_empty()>"Any"</option>
-                        {RunState::ALL
-                            .into_iter()
-                            .map(|state| {
-                                view! {
-                                    <option value=state.as_str() selected=move || value("state") == state.as_str()>
-                                        {state.label()}
-                                    </option>
-                                }
-                            })
-                            .collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "Task " <input name="task" type="text" prop:value=move || value("task") placeholder="dotted.path"/>
-                </label>
-                <label>
-                    "User " <input name="user" type="text" prop:value=move || value("user") placeholder="started by or run as"/>
-                </label>
-                <button type="submit" class="button-secondary">"Filter"</button>
-                <a href="/runs" class="button-quiet">"Clear"</a>
-            </Form>
-            <Transition fallback=|| view! { <p class="loading">"Loading runs…"</p> }>
-                {move || Suspend::new(async move {
-                    match page.await {
-                        Ok(list) => view! { <RunsTable runs=list.runs next_before=list.next_before info/> }.into_any(),
-                        Err(problem) => view! { <ProblemNotice problem/> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <RunInfoDialog dialog=info/>
-        </section>
+        <Page
+            resource
+            render=move |list: RunList| {
+                view! {
+                    <section class="all-runs" aria-labelledby="all-runs-title">
+                        <h1 id="all-runs-title">"All runs"</h1>
+                        <Form method="GET" action="" attr:class="filters">
+                            <label>
+                                "State "
+                                <select name="state">
+                                    <option value="" selected=move || value("state").is_empty()>"Any"</option>
+                                    {RunState::ALL
+                                        .into_iter()
+                                        .map(|state| {
+                                            view! {
+                                                <option value=state.as_str() selected=move || value("state") == state.as_str()>
+                                                    {state.label()}
+                                                </option>
+                                            }
+                                        })
+                                        .collect_view()}
+                                </select>
+                            </label>
+                            <label>
+                                "Task " <input name="task" type="text" prop:value=move || value("task") placeholder="dotted.path"/>
+                            </label>
+                            <label>
+                                "User " <input name="user" type="text" prop:value=move || value("user") placeholder="started by or run as"/>
+                            </label>
+                            <button type="submit" class="button-secondary">"Filter"</button>
+                            <a href="/runs" class="button-quiet">"Clear"</a>
+                        </Form>
+                        <RunsTable runs=list.runs next_before=list.next_before info/>
+                        <RunInfoDialog dialog=info/>
+                    </section>
+                }
+            }
+        />
     }
 }
 
 #[component]
 fn RunsTable(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> impl IntoView {
     let live = LiveRuns::new();
-    provide_context(RunActions { live, info, to_editor: None });
+    provide_context(RunActions {
+        live,
+        info,
+        to_editor: None,
+    });
     let limit = runs.len().max(1);
     let rows = Memo::new(move |_| live.merge(&runs, limit));
     crate::components::keep_polling(rows, live);
@@ -78,7 +84,12 @@ fn RunsTable(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> i
     let older = next_before.map(|cursor| {
         let mut parts: Vec<String> = ["state", "task", "user"]
             .into_iter()
-            .filter_map(|name| query.read_untracked().get(name).map(|value| format!("{name}={}", encode_query(&value))))
+            .filter_map(|name| {
+                query
+                    .read_untracked()
+                    .get(name)
+                    .map(|value| format!("{name}={}", encode_query(&value)))
+            })
             .collect();
         parts.push(format!("before={}", encode_query(&cursor)));
         format!("/runs?{}", parts.join("&"))

@@ -1,7 +1,7 @@
 //! Schedules: each cron schedule with its next fire time and last run;
 //! operators pause, resume and run them now.
 
-use crate::components::{ProblemNotice, announce, use_session};
+use crate::components::{Page, ProblemNotice, page_data, use_announcer, use_session};
 use crate::format;
 use crate::rpc::{list_schedules, run_schedule_now, set_schedule_paused};
 use crate::types::{Problem, Role, Schedule};
@@ -9,20 +9,26 @@ use leptos::prelude::*;
 
 #[component]
 pub fn SchedulesPage() -> impl IntoView {
-    let schedules = Resource::new(|| (), |()| list_schedules());
+    let schedules = Resource::new(|| (), |()| page_data(list_schedules()));
+    let announcer = use_announcer();
     let problem = RwSignal::new(None::<Problem>);
-    let operator = use_session().is_some_and(|session| session.may(Role::Operator));
     let act = move |call: ScheduleCall| {
         leptos::task::spawn_local(async move {
             let outcome = match call.clone() {
-                ScheduleCall::Pause(name) => set_schedule_paused(name, true).await.map(|_| "Paused.".to_owned()),
-                ScheduleCall::Resume(name) => set_schedule_paused(name, false).await.map(|_| "Resumed.".to_owned()),
-                ScheduleCall::RunNow(name) => run_schedule_now(name).await.map(|run| format!("Started run {}.", run.id)),
+                ScheduleCall::Pause(name) => set_schedule_paused(name, true)
+                    .await
+                    .map(|_| "Paused.".to_owned()),
+                ScheduleCall::Resume(name) => set_schedule_paused(name, false)
+                    .await
+                    .map(|_| "Resumed.".to_owned()),
+                ScheduleCall::RunNow(name) => run_schedule_now(name)
+                    .await
+                    .map(|run| format!("Started run {}.", run.id)),
             };
             match outcome {
                 Ok(message) => {
                     problem.set(None);
-                    announce(message);
+                    announcer.say(message);
                     schedules.refetch();
                 }
                 Err(error) => problem.set(Some(error)),
@@ -30,20 +36,23 @@ pub fn SchedulesPage() -> impl IntoView {
         });
     };
     view! {
-        <section aria-labelledby="schedules-title">
-            <h1 id="schedules-title">"Schedules"</h1>
-            <p class="muted">"Schedules come from the config; each tick fires once, however many servers run."</p>
-            {move || problem.get().map(|problem| view! { <ProblemNotice problem/> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading schedules…"</p> }>
-                {move || Suspend::new(async move {
-                    match schedules.await {
-                        Ok(list) if list.is_empty() => view! { <p class="empty">"No schedules are configured."</p> }.into_any(),
-                        Ok(list) => view! { <ScheduleTable list operator act/> }.into_any(),
-                        Err(problem) => view! { <ProblemNotice problem/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+        <Page
+            resource=schedules
+            render={move |list: Vec<Schedule>| {
+                view! {
+                    <section aria-labelledby="schedules-title">
+                        <h1 id="schedules-title">"Schedules"</h1>
+                        <p class="muted">"Schedules come from the config; each tick fires once, however many servers run."</p>
+                        {move || problem.get().map(|problem| view! { <ProblemNotice problem/> })}
+                        {if list.is_empty() {
+                            view! { <p class="empty">"No schedules are configured."</p> }.into_any()
+                        } else {
+                            view! { <ScheduleTable list act/> }.into_any()
+                        }}
+                    </section>
+                }
+            }}
+        />
     }
 }
 
@@ -56,7 +65,11 @@ enum ScheduleCall {
 }
 
 #[component]
-fn ScheduleTable(list: Vec<Schedule>, operator: bool, act: impl Fn(ScheduleCall) + Copy + Send + Sync + 'static) -> impl IntoView {
+fn ScheduleTable(
+    list: Vec<Schedule>,
+    act: impl Fn(ScheduleCall) + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let operator = use_session().is_some_and(|session| session.may(Role::Operator));
     view! {
         <div class="table-scroll">
             <table class="schedules">

@@ -2,57 +2,71 @@
 //! description, arguments editor and start buttons; and its live history.
 
 use crate::components::{
-    EditorCheck, History, InfoDialog, JsonEditor, LiveRuns, ProblemNotice, RunActions, RunInfoDialog, announce,
-    use_session,
+    EditorCheck, History, InfoDialog, JsonEditor, LiveRuns, Page, ProblemNotice, RunActions,
+    RunInfoDialog, page_data, use_announcer, use_session,
 };
 use crate::format::pretty;
-use crate::rpc::{list_tasks, start_run};
+use crate::rpc::{list_tasks, start_run, task_history};
 use crate::types::{FieldError, Problem, Role, Run, Task};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use serde::{Deserialize, Serialize};
+
+/// What the page loads: the tasks, the selected one, and its history.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct Starter {
+    tasks: Vec<Task>,
+    task: Option<Task>,
+    history: Vec<Run>,
+}
 
 #[component]
 pub fn TaskStarterPage() -> impl IntoView {
-    let tasks = Resource::new(|| (), |()| list_tasks());
+    let query = use_query_map();
+    let wanted = Memo::new(move |_| query.read().get("task"));
+    let resource = Resource::new(
+        move || wanted.get(),
+        |wanted| {
+            page_data(async move {
+                let tasks = list_tasks().await?;
+                let task = wanted
+                    .and_then(|wanted| tasks.iter().find(|task| task.path == wanted).cloned())
+                    .or_else(|| tasks.first().cloned());
+                let history = match &task {
+                    Some(task) => task_history(task.path.clone()).await?,
+                    None => Vec::new(),
+                };
+                Ok(Starter {
+                    tasks,
+                    task,
+                    history,
+                })
+            })
+        },
+    );
     let info = InfoDialog::new();
     view! {
-        <div class="starter">
-            <Transition fallback=|| view! { <p class="loading">"Loading the tasks…"</p> }>
-                {move || Suspend::new(async move {
-                    match tasks.await {
-                        Ok(tasks) => view! { <Starter tasks info/> }.into_any(),
-                        Err(problem) => view! { <ProblemNotice problem/> }.into_any(),
-                    }
-                })}
-            </Transition>
-            <RunInfoDialog dialog=info/>
-        </div>
+        <Page
+            resource
+            render=move |page: Starter| {
+                let selected = page.task.as_ref().map(|task| task.path.clone());
+                view! {
+                    <div class="starter">
+                        <TaskList tasks=page.tasks selected/>
+                        {match page.task {
+                            Some(task) => view! { <TaskPanel task history=page.history info/> }.into_any(),
+                            None => view! { <p class="empty">"No tasks are configured."</p> }.into_any(),
+                        }}
+                    </div>
+                    <RunInfoDialog dialog=info/>
+                }
+            }
+        />
     }
 }
 
 #[component]
-fn Starter(tasks: Vec<Task>, info: InfoDialog) -> impl IntoView {
-    let query = use_query_map();
-    let all = StoredValue::new(tasks.clone());
-    let selected = Memo::new(move |_| {
-        let wanted = query.read().get("task");
-        all.with_value(|tasks| {
-            wanted
-                .and_then(|wanted| tasks.iter().find(|task| task.path == wanted).cloned())
-                .or_else(|| tasks.first().cloned())
-        })
-    });
-    view! {
-        <TaskList tasks selected=Signal::derive(move || selected.get().map(|task| task.path))/>
-        {move || match selected.get() {
-            Some(task) => view! { <TaskPanel task info/> }.into_any(),
-            None => view! { <p class="empty">"No tasks are configured."</p> }.into_any(),
-        }}
-    }
-}
-
-#[component]
-fn TaskList(tasks: Vec<Task>, selected: Signal<Option<String>>) -> impl IntoView {
+fn TaskList(tasks: Vec<Task>, selected: Option<String>) -> impl IntoView {
     let search = RwSignal::new(String::new());
     view! {
         <aside class="task-list">
@@ -73,7 +87,7 @@ fn TaskList(tasks: Vec<Task>, selected: Signal<Option<String>>) -> impl IntoView
                         .map(|task| {
                             let haystack = format!("{} {}", task.path, task.description).to_lowercase();
                             let path = task.path.clone();
-                            let current = move || (selected.get().as_deref() == Some(path.as_str())).then_some("page");
+                            let current = (selected.as_deref() == Some(path.as_str())).then_some("page");
                             view! {
                                 <li hidden=move || !haystack.contains(&search.get().trim().to_lowercase())>
                                     <a href=format!("/?task={}", crate::components::encode_query(&task.path)) aria-current=current>
@@ -91,9 +105,12 @@ fn TaskList(tasks: Vec<Task>, selected: Signal<Option<String>>) -> impl IntoView
 }
 
 #[component]
-fn TaskPanel(task: Task, info: InfoDialog) -> impl IntoView {
+fn TaskPanel(task: Task, history: Vec<Run>, info: InfoDialog) -> impl IntoView {
     let session = use_session();
-    let may_start = session.as_ref().is_some_and(|session| session.may(Role::Operator));
+    let announcer = use_announcer();
+    let may_start = session
+        .as_ref()
+        .is_some_and(|session| session.may(Role::Operator));
     let impersonate = session.and_then(|session| session.0.impersonate_user);
     let defaults = pretty(&task.default_arguments);
     let from_query = use_query_map()
@@ -110,7 +127,9 @@ fn TaskPanel(task: Task, info: InfoDialog) -> impl IntoView {
     provide_context(RunActions {
         live,
         info,
-        to_editor: Some(Callback::new(move |run: Run| text.set(pretty(&run.arguments)))),
+        to_editor: Some(Callback::new(move |run: Run| {
+            text.set(pretty(&run.arguments))
+        })),
     });
 
     let path = task.path.clone();
@@ -119,13 +138,15 @@ fn TaskPanel(task: Task, info: InfoDialog) -> impl IntoView {
         async move { start_run(task, arguments, impersonate).await }
     });
     Effect::new(move |_| {
-        let Some(outcome) = start.value().get() else { return };
+        let Some(outcome) = start.value().get() else {
+            return;
+        };
         match outcome {
             Ok(run) => {
                 problem.set(None);
                 server_errors.set(Vec::new());
                 live.add(run);
-                announce("Started.");
+                announcer.say("Started.");
             }
             Err(error) => {
                 server_errors.set(error.errors.clone());
@@ -136,7 +157,7 @@ fn TaskPanel(task: Task, info: InfoDialog) -> impl IntoView {
     let on_start = move |impersonate: bool| {
         if !check.get_untracked().is_valid() {
             problem.set(None);
-            announce("The arguments need fixing first; nothing was started.");
+            announcer.say("The arguments need fixing first; nothing was started.");
             #[cfg(feature = "hydrate")]
             crate::browser::focus("arguments");
             return;
@@ -146,7 +167,8 @@ fn TaskPanel(task: Task, info: InfoDialog) -> impl IntoView {
     let facts = [
         Some(format!("{} task", task.kind.as_str())),
         Some(format!("keeps {} runs", task.history_limit)),
-        task.timeout_ms.map(|timeout| format!("stopped after {}", crate::format::duration(timeout))),
+        task.timeout_ms
+            .map(|timeout| format!("stopped after {}", crate::format::duration(timeout))),
         (task.max_attempts > 1).then(|| format!("up to {} attempts", task.max_attempts)),
     ];
     let external = task.kind == crate::types::TaskKind::External;
@@ -201,7 +223,7 @@ fn TaskPanel(task: Task, info: InfoDialog) -> impl IntoView {
                 }
                     .into_any()
             }}
-            <History task live/>
+            <History task base=history live/>
         </section>
     }
 }

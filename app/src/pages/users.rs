@@ -1,26 +1,35 @@
 //! Users, for admins: who may sign in, with which role.
 
-use crate::components::{ProblemNotice, announce};
+use crate::components::{Page, ProblemNotice, page_data, use_announcer};
 use crate::format;
 use crate::rpc::{add_user, delete_user, list_users};
-use crate::types::{NewUser, Problem, Role};
+use crate::types::{NewUser, Problem, Role, User};
 use leptos::prelude::*;
 
 #[component]
 pub fn UsersPage() -> impl IntoView {
-    let users = Resource::new(|| (), |()| list_users());
+    let users = Resource::new(|| (), |()| page_data(list_users()));
+    let announcer = use_announcer();
     let problem = RwSignal::new(None::<Problem>);
-    let (name, password, role) = (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(Role::Operator));
+    let (name, password, role) = (
+        RwSignal::new(String::new()),
+        RwSignal::new(String::new()),
+        RwSignal::new(Role::Operator),
+    );
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let user = NewUser { name: name.get_untracked(), role: role.get_untracked(), password: password.get_untracked() };
+        let user = NewUser {
+            name: name.get_untracked(),
+            role: role.get_untracked(),
+            password: password.get_untracked(),
+        };
         leptos::task::spawn_local(async move {
             match add_user(user).await {
                 Ok(user) => {
                     problem.set(None);
                     name.set(String::new());
                     password.set(String::new());
-                    announce(format!("Added {}.", user.name));
+                    announcer.say(format!("Added {}.", user.name));
                     users.refetch();
                 }
                 Err(error) => problem.set(Some(error)),
@@ -32,7 +41,7 @@ pub fn UsersPage() -> impl IntoView {
             match delete_user(name.clone()).await {
                 Ok(()) => {
                     problem.set(None);
-                    announce(format!("Deleted {name}."));
+                    announcer.say(format!("Deleted {name}."));
                     users.refetch();
                 }
                 Err(error) => problem.set(Some(error)),
@@ -40,50 +49,50 @@ pub fn UsersPage() -> impl IntoView {
         });
     };
     view! {
-        <section aria-labelledby="users-title" class="narrow">
-            <h1 id="users-title">"Users"</h1>
-            <form class="inline-form" on:submit=add>
-                <label>"Name " <input required prop:value=move || name.get() on:input:target=move |event| name.set(event.target().value())/></label>
-                <label>
-                    "Role "
-                    <select on:change:target=move |event| role.set(Role::parse(&event.target().value()).unwrap_or(Role::Viewer))>
-                        {Role::ALL.into_iter().map(|option| view! {
-                            <option value=option.as_str() selected=move || role.get() == option>{option.as_str()}</option>
-                        }).collect_view()}
-                    </select>
-                </label>
-                <label>
-                    "Password "
-                    <input type="password" autocomplete="new-password" minlength="8" required prop:value=move || password.get() on:input:target=move |event| password.set(event.target().value())/>
-                </label>
-                <button type="submit" class="button-primary">"Add user"</button>
-            </form>
-            {move || problem.get().map(|problem| view! { <ProblemNotice problem/> })}
-            <Transition fallback=|| view! { <p class="loading">"Loading users…"</p> }>
-                {move || Suspend::new(async move {
-                    match users.await {
-                        Ok(list) => view! {
-                            <table class="users">
-                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Since"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
-                                <tbody>
-                                    {list.into_iter().map(|user| {
-                                        let name = user.name.clone();
-                                        view! {
-                                            <tr>
-                                                <td>{user.name.clone()}</td>
-                                                <td>{user.role.as_str()}</td>
-                                                <td>{format::time(&user.created_at)}</td>
-                                                <td><button type="button" class="button-danger" aria-label=format!("Delete {}", user.name) on:click=move |_| remove(name.clone())>"Delete"</button></td>
-                                            </tr>
-                                        }
-                                    }).collect_view()}
-                                </tbody>
-                            </table>
-                        }.into_any(),
-                        Err(problem) => view! { <ProblemNotice problem/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+        <Page
+            resource=users
+            render={move |list: Vec<User>| view! {
+            <section aria-labelledby="users-title" class="narrow">
+                <h1 id="users-title">"Users"</h1>
+                <form class="inline-form" on:submit=add>
+                    <label>"Name " <input required prop:value=move || name.get() on:input:target=move |event| name.set(event.target().value())/></label>
+                    <label>
+                        "Role "
+                        <select on:change:target=move |event| role.set(Role::parse(&event.target().value()).unwrap_or(Role::Viewer))>
+                            {Role::ALL.into_iter().map(|option| view! {
+                                <option value=option.as_str() selected=move || role.get() == option>{option.as_str()}</option>
+                            }).collect_view()}
+                        </select>
+                    </label>
+                    <label>
+                        "Password "
+                        <input type="password" autocomplete="new-password" minlength="8" required prop:value=move || password.get() on:input:target=move |event| password.set(event.target().value())/>
+                    </label>
+                    <button type="submit" class="button-primary">"Add user"</button>
+                </form>
+                {move || problem.get().map(|problem| view! { <ProblemNotice problem/> })}
+                {
+                view! {
+                                <table class="users">
+                                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Role"</th><th scope="col">"Since"</th><th scope="col"><span class="visually-hidden">"Actions"</span></th></tr></thead>
+                                    <tbody>
+                                        {list.into_iter().map(|user| {
+                                            let name = user.name.clone();
+                                            view! {
+                                                <tr>
+                                                    <td>{user.name.clone()}</td>
+                                                    <td>{user.role.as_str()}</td>
+                                                    <td>{format::time(&user.created_at)}</td>
+                                                    <td><button type="button" class="button-danger" aria-label=format!("Delete {}", user.name) on:click=move |_| remove(name.clone())>"Delete"</button></td>
+                                                </tr>
+                                            }
+                                        }).collect_view()}
+                                    </tbody>
+                                </table>
+                            }
+            }
+            </section>
+            }}
+        />
     }
 }

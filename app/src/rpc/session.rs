@@ -15,12 +15,26 @@ pub async fn get_session() -> Result<Option<SessionInfo>, Problem> {
 #[server(client = super::CsrfClient)]
 pub async fn sign_in(name: String, password: String, next: Option<String>) -> Result<(), Problem> {
     let console = server::console()?;
-    let peer = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::console::PeerAddress>().cloned());
-    let cookie = server::respond(console.sign_in(name.trim(), &password, peer.as_ref().map(|peer| peer.0.as_str())).await)?;
+    let peer = use_context::<http::request::Parts>().and_then(|parts| {
+        parts
+            .extensions
+            .get::<crate::console::PeerAddress>()
+            .cloned()
+    });
+    let cookie = server::respond(
+        console
+            .sign_in(
+                name.trim(),
+                &password,
+                peer.as_ref().map(|peer| peer.0.as_str()),
+            )
+            .await,
+    )?;
     set_cookie(&cookie);
     // Only paths on this site: an open redirect would help phishing.
-    let next = next.filter(|next| next.starts_with('/') && !next.starts_with("//")).unwrap_or_else(|| "/".to_owned());
+    let next = next
+        .filter(|next| next.starts_with('/') && !next.starts_with("//"))
+        .unwrap_or_else(|| "/".to_owned());
     leptos_axum::redirect(&next);
     Ok(())
 }
@@ -42,9 +56,10 @@ use super::server;
 
 #[cfg(feature = "ssr")]
 fn set_cookie(cookie: &str) {
-    if let (Some(options), Ok(value)) =
-        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(cookie))
-    {
+    if let (Some(options), Ok(value)) = (
+        use_context::<leptos_axum::ResponseOptions>(),
+        http::HeaderValue::from_str(cookie),
+    ) {
         options.append_header(http::header::SET_COOKIE, value);
     }
 }

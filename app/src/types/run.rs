@@ -70,11 +70,16 @@ impl RunState {
 
     /// Whether the run has ended and will not change any more.
     pub fn is_finished(self) -> bool {
-        matches!(self, RunState::Success | RunState::Failure | RunState::Cancelled)
+        matches!(
+            self,
+            RunState::Success | RunState::Failure | RunState::Cancelled
+        )
     }
 
     pub fn parse(text: &str) -> Option<RunState> {
-        RunState::ALL.into_iter().find(|state| state.as_str() == text)
+        RunState::ALL
+            .into_iter()
+            .find(|state| state.as_str() == text)
     }
 }
 
@@ -98,8 +103,14 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub const ALL: [Origin; 6] =
-        [Origin::Ui, Origin::Api, Origin::Schedule, Origin::Cli, Origin::External, Origin::Rerun];
+    pub const ALL: [Origin; 6] = [
+        Origin::Ui,
+        Origin::Api,
+        Origin::Schedule,
+        Origin::Cli,
+        Origin::External,
+        Origin::Rerun,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -113,7 +124,9 @@ impl Origin {
     }
 
     pub fn parse(text: &str) -> Option<Origin> {
-        Origin::ALL.into_iter().find(|origin| origin.as_str() == text)
+        Origin::ALL
+            .into_iter()
+            .find(|origin| origin.as_str() == text)
     }
 }
 

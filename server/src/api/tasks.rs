@@ -19,8 +19,13 @@ pub fn router() -> axum::Router<AppState> {
 /// The tasks the console shows and the API can start.
 #[utoipa::path(get, path = "/api/v1/tasks", tag = "tasks",
     responses((status = 200, description = "The configured tasks.", body = TaskList)))]
-pub async fn list(State(state): State<AppState>, Authenticated(principal): Authenticated) -> Result<Json<TaskList>, ApiError> {
-    Ok(Json(TaskList { tasks: state.service.list_tasks(&principal)? }))
+pub async fn list(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+) -> Result<Json<TaskList>, ApiError> {
+    Ok(Json(TaskList {
+        tasks: state.service.list_tasks(&principal)?,
+    }))
 }
 
 /// One task, with its arguments' JSON Schema and defaults.
@@ -53,7 +58,10 @@ pub async fn start(
     Path(path): Path<String>,
     ApiJson(request): ApiJson<StartRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let run = state.service.start(&principal, &path, request, Origin::Api).await?;
+    let run = state
+        .service
+        .start(&principal, &path, request, Origin::Api)
+        .await?;
     Ok(created(run))
 }
 
@@ -68,11 +76,18 @@ pub async fn history(
     Authenticated(principal): Authenticated,
     Path(path): Path<String>,
 ) -> Result<Json<RunList>, ApiError> {
-    Ok(Json(RunList { runs: state.service.history(&principal, &path).await?, next_before: None }))
+    Ok(Json(RunList {
+        runs: state.service.history(&principal, &path).await?,
+        next_before: None,
+    }))
 }
 
 /// 201 with the run and its URL.
 pub fn created(run: Run) -> impl IntoResponse {
     let location = format!("/api/v1/runs/{}", run.id);
-    (StatusCode::CREATED, [(header::LOCATION, location)], Json(run))
+    (
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(run),
+    )
 }

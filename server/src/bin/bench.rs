@@ -42,8 +42,16 @@ async fn stamp(_context: TaskContext, _arguments: Nothing) -> Result<(), TaskErr
 fn registry() -> TaskRegistry {
     TaskRegistry::new()
         .register(TaskDefinition::new("bench.noop", "Does nothing.", noop))
-        .register(TaskDefinition::new("bench.stamp", "Notes when it starts.", stamp))
-        .register(TaskDefinition::new("bench.probe", "Does nothing, for the latency across processes.", noop))
+        .register(TaskDefinition::new(
+            "bench.stamp",
+            "Notes when it starts.",
+            stamp,
+        ))
+        .register(TaskDefinition::new(
+            "bench.probe",
+            "Does nothing, for the latency across processes.",
+            noop,
+        ))
 }
 
 #[derive(Clone)]
@@ -64,7 +72,8 @@ fn options() -> Result<Options, String> {
         runs: 20_000,
         repeat: 3,
         samples: 1000,
-        postgres: std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
+        postgres: std::env::var("TEST_DATABASE_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned()),
         worker_for: None,
         concurrency: 1024,
         claim_batch: 512,
@@ -75,13 +84,29 @@ fn options() -> Result<Options, String> {
         match flag.as_str() {
             "--database" => options.databases = value()?.split(',').map(str::to_owned).collect(),
             "--runs" => options.runs = value()?.parse().map_err(|_| "--runs takes a number")?,
-            "--repeat" => options.repeat = value()?.parse().map_err(|_| "--repeat takes a number")?,
-            "--samples" => options.samples = value()?.parse().map_err(|_| "--samples takes a number")?,
+            "--repeat" => {
+                options.repeat = value()?.parse().map_err(|_| "--repeat takes a number")?
+            }
+            "--samples" => {
+                options.samples = value()?.parse().map_err(|_| "--samples takes a number")?
+            }
             "--postgres" => options.postgres = value()?,
             "--worker-for" => options.worker_for = Some(value()?),
-            "--concurrency" => options.concurrency = value()?.parse().map_err(|_| "--concurrency takes a number")?,
-            "--claim-batch" => options.claim_batch = value()?.parse().map_err(|_| "--claim-batch takes a number")?,
-            other => return Err(format!("unknown option {other}; see the top of server/src/bin/bench.rs")),
+            "--concurrency" => {
+                options.concurrency = value()?
+                    .parse()
+                    .map_err(|_| "--concurrency takes a number")?
+            }
+            "--claim-batch" => {
+                options.claim_batch = value()?
+                    .parse()
+                    .map_err(|_| "--claim-batch takes a number")?
+            }
+            other => {
+                return Err(format!(
+                    "unknown option {other}; see the top of server/src/bin/bench.rs"
+                ));
+            }
         }
     }
     Ok(options)
@@ -95,26 +120,41 @@ fn config(url: &str, options: &Options) -> Config {
     config.worker.claim_batch = options.claim_batch;
     config.worker.poll_interval = ConfigDuration::secs(1);
     // The latency samples are read back after the fact: keep them all.
-    let keep_all = task_starter::config::TaskConfig { history: Some(1_000_000), ..Default::default() };
-    config.tasks.insert("bench.stamp".to_owned(), keep_all.clone());
+    let keep_all = task_starter::config::TaskConfig {
+        history: Some(1_000_000),
+        ..Default::default()
+    };
+    config
+        .tasks
+        .insert("bench.stamp".to_owned(), keep_all.clone());
     config.tasks.insert("bench.probe".to_owned(), keep_all);
     config
 }
 
 async fn open(url: &str, options: &Options) -> Result<Runtime, String> {
     let config = config(url, options);
-    let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry()).map_err(|error| error.to_string())?;
-    let db = Db::connect(url, config.database_connections).await.map_err(|error| error.to_string())?;
+    let catalog =
+        catalog(&config, &ConfigSource::BuiltIn, &registry()).map_err(|error| error.to_string())?;
+    let db = Db::connect(url, config.database_connections)
+        .await
+        .map_err(|error| error.to_string())?;
     db.migrate().await.map_err(|error| error.to_string())?;
     Ok(Runtime::over(db, config, catalog))
 }
 
 fn bench_principal() -> Principal {
-    Principal { kind: ActorKind::Cli, name: "bench".to_owned(), role: Role::Admin }
+    Principal {
+        kind: ActorKind::Cli,
+        name: "bench".to_owned(),
+        role: Role::Admin,
+    }
 }
 
 fn request() -> StartRequest {
-    StartRequest { arguments: serde_json::json!({}), run_as: app::types::RunAs::Me }
+    StartRequest {
+        arguments: serde_json::json!({}),
+        run_as: app::types::RunAs::Me,
+    }
 }
 
 /// Waits until `count` runs have finished in this process.
@@ -123,7 +163,9 @@ async fn drain(finished: &mut tokio::sync::broadcast::Receiver<uuid::Uuid>, coun
     while seen < count {
         match finished.recv().await {
             Ok(_) => seen += 1,
-            Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => seen += usize::try_from(skipped).unwrap_or(0),
+            Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
+                seen += usize::try_from(skipped).unwrap_or(0)
+            }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }
     }
@@ -142,7 +184,10 @@ async fn start_per_call(runtime: &Runtime, runs: usize) -> Result<f64, String> {
         handles.push(tokio::spawn(async move {
             let principal = bench_principal();
             for _ in 0..share {
-                service.start(&principal, "bench.noop", request(), Origin::Api).await.map_err(|error| error.to_string())?;
+                service
+                    .start(&principal, "bench.noop", request(), Origin::Api)
+                    .await
+                    .map_err(|error| error.to_string())?;
             }
             Ok::<(), String>(())
         }));
@@ -181,7 +226,11 @@ async fn latency_in_process(runtime: &Runtime, samples: usize) -> Result<(f64, f
     let mut latencies = Vec::with_capacity(samples);
     for _ in 0..samples {
         let began = Instant::now();
-        runtime.service.start(&bench_principal(), "bench.stamp", request(), Origin::Api).await.map_err(|error| error.to_string())?;
+        runtime
+            .service
+            .start(&bench_principal(), "bench.stamp", request(), Origin::Api)
+            .await
+            .map_err(|error| error.to_string())?;
         let started = stamps.recv().await.ok_or("the stamp task vanished")?;
         latencies.push(started.duration_since(began));
         tokio::time::sleep(Duration::from_millis(2)).await;
@@ -192,27 +241,55 @@ async fn latency_in_process(runtime: &Runtime, samples: usize) -> Result<(f64, f
 
 /// Start here → claimed by a worker in another process (read from the
 /// runs' timestamps): p50 and p99 in ms.
-async fn latency_across_processes(runtime: &Runtime, url: &str, samples: usize, options: &Options) -> Result<(f64, f64), String> {
-    let mut worker = tokio::process::Command::new(std::env::current_exe().map_err(|error| error.to_string())?)
-        .args(["--worker-for", url, "--concurrency", &options.concurrency.to_string(), "--claim-batch", &options.claim_batch.to_string()])
-        .kill_on_drop(true)
-        .spawn()
-        .map_err(|error| error.to_string())?;
+async fn latency_across_processes(
+    runtime: &Runtime,
+    url: &str,
+    samples: usize,
+    options: &Options,
+) -> Result<(f64, f64), String> {
+    let mut worker =
+        tokio::process::Command::new(std::env::current_exe().map_err(|error| error.to_string())?)
+            .args([
+                "--worker-for",
+                url,
+                "--concurrency",
+                &options.concurrency.to_string(),
+                "--claim-batch",
+                &options.claim_batch.to_string(),
+            ])
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|error| error.to_string())?;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let mut ids = Vec::with_capacity(samples);
     for _ in 0..samples {
-        let run = runtime.service.start(&bench_principal(), "bench.probe", request(), Origin::Api).await.map_err(|error| error.to_string())?;
+        let run = runtime
+            .service
+            .start(&bench_principal(), "bench.probe", request(), Origin::Api)
+            .await
+            .map_err(|error| error.to_string())?;
         ids.push(run.id);
         tokio::time::sleep(Duration::from_millis(3)).await;
     }
     let principal = bench_principal();
     let mut latencies = Vec::with_capacity(samples);
     for id in ids {
-        let run = runtime.service.wait(&principal, id, |_| {}).await.map_err(|error| error.to_string())?;
-        let (Some(created), Some(started)) = (task_starter::clock::from_rfc3339(&run.created_at), run.started_at.as_deref().and_then(task_starter::clock::from_rfc3339)) else {
+        let run = runtime
+            .service
+            .wait(&principal, id, |_| {})
+            .await
+            .map_err(|error| error.to_string())?;
+        let (Some(created), Some(started)) = (
+            task_starter::clock::from_rfc3339(&run.created_at),
+            run.started_at
+                .as_deref()
+                .and_then(task_starter::clock::from_rfc3339),
+        ) else {
             continue;
         };
-        latencies.push(Duration::from_micros(u64::try_from(started - created).unwrap_or(0)));
+        latencies.push(Duration::from_micros(
+            u64::try_from(started - created).unwrap_or(0),
+        ));
     }
     let _ = worker.start_kill();
     Ok(percentiles(&mut latencies))
@@ -227,9 +304,15 @@ fn per_second(runs: usize, elapsed: Duration) -> f64 {
 fn percentiles(latencies: &mut [Duration]) -> (f64, f64) {
     latencies.sort();
     let at = |fraction: f64| {
-        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
+        #[allow(
+            clippy::cast_precision_loss,
+            clippy::cast_possible_truncation,
+            clippy::cast_sign_loss
+        )]
         let index = ((latencies.len().saturating_sub(1)) as f64 * fraction).round() as usize;
-        latencies.get(index).map_or(0.0, |latency| latency.as_secs_f64() * 1000.0)
+        latencies
+            .get(index)
+            .map_or(0.0, |latency| latency.as_secs_f64() * 1000.0)
     };
     (at(0.5), at(0.99))
 }
@@ -244,11 +327,24 @@ async fn fresh_database(kind: &str, postgres: &str) -> Result<(String, Option<St
     use sqlx::{Connection, Executor};
     let name = format!("ts_bench_{}", uuid::Uuid::new_v4().simple());
     match kind {
-        "sqlite" => Ok((format!("sqlite://{}/{name}.db", std::env::temp_dir().display()), None)),
+        "sqlite" => Ok((
+            format!("sqlite://{}/{name}.db", std::env::temp_dir().display()),
+            None,
+        )),
         "postgres" => {
-            let mut connection = sqlx::PgConnection::connect(postgres).await.map_err(|error| format!("{postgres}: {error}"))?;
-            connection.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))).await.map_err(|error| error.to_string())?;
-            let base = &postgres[..postgres.rfind('/').ok_or("the PostgreSQL URL ends with /DATABASE")? + 1];
+            let mut connection = sqlx::PgConnection::connect(postgres)
+                .await
+                .map_err(|error| format!("{postgres}: {error}"))?;
+            connection
+                .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                    "CREATE DATABASE {name}"
+                ))))
+                .await
+                .map_err(|error| error.to_string())?;
+            let base = &postgres[..postgres
+                .rfind('/')
+                .ok_or("the PostgreSQL URL ends with /DATABASE")?
+                + 1];
             Ok((format!("{base}{name}"), Some(name)))
         }
         other => Err(format!("unknown database {other}: use sqlite or postgres")),
@@ -260,7 +356,11 @@ async fn drop_database(postgres: &str, name: Option<String>, url: &str) {
     match name {
         Some(name) => {
             if let Ok(mut connection) = sqlx::PgConnection::connect(postgres).await {
-                let _ = connection.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)")))).await;
+                let _ = connection
+                    .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
+                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
+                    ))))
+                    .await;
             }
         }
         None => {
@@ -297,16 +397,37 @@ async fn bench(options: Options) -> Result<(), String> {
         std::future::pending::<()>().await;
     }
     let runs = options.runs;
-    println!("# {} runs per figure, median of {}; {} latency samples", runs, options.repeat, options.samples);
+    println!(
+        "# {} runs per figure, median of {}; {} latency samples",
+        runs, options.repeat, options.samples
+    );
     for kind in options.databases.clone() {
-        let per_call = measure(&kind, &options, |runtime, _| async move { start_per_call(&runtime, runs).await }).await?;
-        println!("{kind:<8} start per call, until success   {:>9.0} runs/s", median(per_call));
-        let bulk = measure(&kind, &options, |runtime, _| async move { bulk_start(&runtime, runs).await }).await?;
-        println!("{kind:<8} bulk start, then drain          {:>9.0} runs/s", median(bulk));
+        let per_call = measure(&kind, &options, |runtime, _| async move {
+            start_per_call(&runtime, runs).await
+        })
+        .await?;
+        println!(
+            "{kind:<8} start per call, until success   {:>9.0} runs/s",
+            median(per_call)
+        );
+        let bulk = measure(&kind, &options, |runtime, _| async move {
+            bulk_start(&runtime, runs).await
+        })
+        .await?;
+        println!(
+            "{kind:<8} bulk start, then drain          {:>9.0} runs/s",
+            median(bulk)
+        );
         let samples = options.samples;
-        let single = Options { repeat: 1, ..options.clone() };
+        let single = Options {
+            repeat: 1,
+            ..options.clone()
+        };
         let latency = if kind == "sqlite" {
-            measure(&kind, &single, |runtime, _| async move { latency_in_process(&runtime, samples).await }).await?
+            measure(&kind, &single, |runtime, _| async move {
+                latency_in_process(&runtime, samples).await
+            })
+            .await?
         } else {
             measure(&kind, &single, |runtime, url| {
                 let options = single.clone();
@@ -315,7 +436,11 @@ async fn bench(options: Options) -> Result<(), String> {
             .await?
         };
         let (p50, p99) = latency[0];
-        let how = if kind == "sqlite" { "start → task body, one process" } else { "start → claim, across processes" };
+        let how = if kind == "sqlite" {
+            "start → task body, one process"
+        } else {
+            "start → claim, across processes"
+        };
         println!("{kind:<8} {how:<31}   p50 {p50:.3} ms   p99 {p99:.3} ms");
     }
     Ok(())
@@ -323,7 +448,9 @@ async fn bench(options: Options) -> Result<(), String> {
 
 fn main() -> std::process::ExitCode {
     let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::new(std::env::var("TASK_STARTER_LOG").unwrap_or_else(|_| "error".to_owned())))
+        .with_env_filter(tracing_subscriber::EnvFilter::new(
+            std::env::var("TASK_STARTER_LOG").unwrap_or_else(|_| "error".to_owned()),
+        ))
         .with_writer(std::io::stderr)
         .try_init();
     let result = options().and_then(|options| {

@@ -61,7 +61,10 @@ pub async fn run_command(spec: &CommandSpec, context: TaskContext) -> TaskResult
     let read_stdout = async {
         let mut text = String::new();
         if let Some(stdout) = stdout {
-            let _ = stdout.take(MAX_RESULT_BYTES).read_to_string(&mut text).await;
+            let _ = stdout
+                .take(MAX_RESULT_BYTES)
+                .read_to_string(&mut text)
+                .await;
         }
         text
     };
@@ -91,14 +94,21 @@ pub async fn run_command(spec: &CommandSpec, context: TaskContext) -> TaskResult
 }
 
 /// Logs each stderr line, reports `::progress` lines, and keeps the last lines.
-async fn follow_stderr(stderr: Option<tokio::process::ChildStderr>, context: &TaskContext) -> VecDeque<String> {
+async fn follow_stderr(
+    stderr: Option<tokio::process::ChildStderr>,
+    context: &TaskContext,
+) -> VecDeque<String> {
     let mut last_lines = VecDeque::with_capacity(FAILURE_LINES);
-    let Some(stderr) = stderr else { return last_lines };
+    let Some(stderr) = stderr else {
+        return last_lines;
+    };
     let mut lines = BufReader::new(stderr).lines();
     while let Ok(Some(line)) = lines.next_line().await {
         if let Some(report) = line.strip_prefix("::progress ") {
             let (fraction, message) = report.split_once(' ').unwrap_or((report, ""));
-            context.progress(fraction.trim().parse().ok(), message.trim()).await;
+            context
+                .progress(fraction.trim().parse().ok(), message.trim())
+                .await;
             continue;
         }
         context.log_at("stderr", line.clone()).await;

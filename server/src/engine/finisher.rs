@@ -47,7 +47,9 @@ pub async fn run(engine: Arc<Shared>, mut settlements: mpsc::Receiver<Settlement
 
 /// Wakes the claim loop when a retried run becomes claimable.
 fn wake_for_retry(engine: &Arc<Shared>, batch: &[Settlement], id: uuid::Uuid) {
-    let Some(settlement) = batch.iter().find(|settlement| settlement.run_id == id) else { return };
+    let Some(settlement) = batch.iter().find(|settlement| settlement.run_id == id) else {
+        return;
+    };
     let wait = u64::try_from(settlement.run_after - now_micros()).unwrap_or(0);
     let engine = Arc::clone(engine);
     tokio::spawn(async move {

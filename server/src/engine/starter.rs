@@ -34,7 +34,10 @@ impl Starter {
     /// it is committed and the workers are woken.
     pub async fn start(&self, row: NewRun) -> Result<(), DbErr> {
         let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job { row, reply }).await.map_err(|_| stopped())?;
+        self.jobs
+            .send(Job { row, reply })
+            .await
+            .map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
@@ -46,11 +49,19 @@ fn stopped() -> DbErr {
 async fn run(engine: Weak<Shared>, mut queue: mpsc::Receiver<Job>) {
     let mut jobs = Vec::with_capacity(MAX_BATCH);
     while queue.recv_many(&mut jobs, MAX_BATCH).await > 0 {
-        let Some(engine) = engine.upgrade() else { return };
-        let (rows, replies): (Vec<NewRun>, Vec<_>) = jobs.drain(..).map(|job| (job.row, job.reply)).unzip();
+        let Some(engine) = engine.upgrade() else {
+            return;
+        };
+        let (rows, replies): (Vec<NewRun>, Vec<_>) =
+            jobs.drain(..).map(|job| (job.row, job.reply)).unzip();
         let result = insert(&engine, &rows).await;
         for reply in replies {
-            let _ = reply.send(result.as_ref().map(|()| ()).map_err(|error| DbErr::Custom(error.to_string())));
+            let _ = reply.send(
+                result
+                    .as_ref()
+                    .map(|()| ())
+                    .map_err(|error| DbErr::Custom(error.to_string())),
+            );
         }
     }
 }

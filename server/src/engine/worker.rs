@@ -61,7 +61,13 @@ impl WorkerPool {
     /// Stops claiming, waits up to the shutdown grace for running tasks,
     /// stops the rest and puts their runs back in the queue.
     pub async fn shutdown(self) {
-        let WorkerPool { pool, stop, claim_loop, finisher, helpers } = self;
+        let WorkerPool {
+            pool,
+            stop,
+            claim_loop,
+            finisher,
+            helpers,
+        } = self;
         let engine = Arc::clone(&pool.engine);
         let _ = stop.send(true);
         let _ = claim_loop.await;
@@ -73,7 +79,10 @@ impl WorkerPool {
         })
         .await;
         if waited.is_err() {
-            tracing::warn!(runs = engine.running.len(), "tasks still running after the shutdown grace; re-queueing them");
+            tracing::warn!(
+                runs = engine.running.len(),
+                "tasks still running after the shutdown grace; re-queueing them"
+            );
         }
         engine.running.abort_all();
         let all = u32::try_from(engine.settings.concurrency).unwrap_or(u32::MAX);
@@ -83,7 +92,9 @@ impl WorkerPool {
         match store::requeue_owned(&engine.db, &engine.worker_id, now_micros()).await {
             Ok(0) => {}
             Ok(requeued) => tracing::info!(requeued, "re-queued the runs this worker still held"),
-            Err(error) => tracing::error!(%error, "could not re-queue this worker's runs; they come back when their lease expires"),
+            Err(error) => {
+                tracing::error!(%error, "could not re-queue this worker's runs; they come back when their lease expires")
+            }
         }
         for helper in helpers {
             helper.abort();
@@ -107,7 +118,15 @@ async fn claim_loop(pool: Arc<Pool>, mut stop: watch::Receiver<bool>) {
             }
         }
         let now = now_micros();
-        let claimed = store::claim(&engine.db, &engine.worker_id, &runnable, free, now, now + micros(settings.lease)).await;
+        let claimed = store::claim(
+            &engine.db,
+            &engine.worker_id,
+            &runnable,
+            free,
+            now,
+            now + micros(settings.lease),
+        )
+        .await;
         match claimed {
             Ok(runs) => {
                 let full = runs.len() == free;

@@ -51,7 +51,9 @@ async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskE
     if !(arguments.url.starts_with("http://") || arguments.url.starts_with("https://")) {
         return Err(TaskFailure::new("The url must start with http:// or https://.").into());
     }
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(25)).build()?;
+    let client = reqwest::Client::builder()
+        .timeout(Duration::from_secs(25))
+        .build()?;
     let method = match arguments.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
@@ -79,6 +81,9 @@ async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskE
     if status.is_success() {
         Ok(format!("HTTP {}: {shown}", status.as_u16()))
     } else {
-        Err(TaskError::crash("http", format!("HTTP {}: {shown}", status.as_u16())))
+        Err(TaskError::crash(
+            "http",
+            format!("HTTP {}: {shown}", status.as_u16()),
+        ))
     }
 }

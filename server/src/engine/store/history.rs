@@ -41,6 +41,8 @@ async fn trim_in(
          (SELECT created_at, id FROM runs WHERE task = $1 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2)"
     );
     let offset = i64::from(limit.max(1) - 1);
-    let result = connection.execute_raw(statement(backend, &sql, vec![task.into(), offset.into()])).await?;
+    let result = connection
+        .execute_raw(statement(backend, &sql, vec![task.into(), offset.into()]))
+        .await?;
     Ok(result.rows_affected())
 }
