@@ -2,6 +2,9 @@
 //! fresh SQLite file and a fresh PostgreSQL database per test, both built by
 //! the real migrations. One binary, so the build links once.
 
+// A failed unwrap in a test is a failed test, with its message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 mod common;
 
 mod api_access;
