@@ -22,8 +22,7 @@ pub fn csrf_token() -> Option<String> {
 pub async fn copy_to_clipboard(text: &str) -> Result<(), String> {
     let window = web_sys::window().ok_or("no window")?;
     let clipboard = window.navigator().clipboard();
-    let api_present =
-        js_sys::Reflect::has(&window.navigator(), &"clipboard".into()).unwrap_or(false);
+    let api_present = js_sys::Reflect::has(&window.navigator(), &"clipboard".into()).unwrap_or(false);
     if api_present {
         let written = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text)).await;
         if written.is_ok() {
@@ -35,27 +34,17 @@ pub async fn copy_to_clipboard(text: &str) -> Result<(), String> {
 
 fn copy_with_text_area(window: &web_sys::Window, text: &str) -> Result<(), String> {
     let document = window.document().ok_or("no document")?;
-    let area: web_sys::HtmlTextAreaElement = document
-        .create_element("textarea")
-        .map_err(|_| "cannot copy")?
-        .unchecked_into();
+    let area: web_sys::HtmlTextAreaElement =
+        document.create_element("textarea").map_err(|_| "cannot copy")?.unchecked_into();
     area.set_value(text);
-    area.set_attribute("readonly", "")
-        .map_err(|_| "cannot copy")?;
+    area.set_attribute("readonly", "").map_err(|_| "cannot copy")?;
     area.set_class_name("offscreen");
     let body = document.body().ok_or("no body")?;
     body.append_child(&area).map_err(|_| "cannot copy")?;
     area.select();
-    let copied = document
-        .unchecked_ref::<web_sys::HtmlDocument>()
-        .exec_command("copy")
-        .unwrap_or(false);
+    let copied = document.unchecked_ref::<web_sys::HtmlDocument>().exec_command("copy").unwrap_or(false);
     area.remove();
-    if copied {
-        Ok(())
-    } else {
-        Err("The browser refused to copy; select the text and copy it by hand.".to_owned())
-    }
+    if copied { Ok(()) } else { Err("The browser refused to copy; select the text and copy it by hand.".to_owned()) }
 }
 
 /// Whether the tab is in the background.
@@ -71,25 +60,19 @@ pub async fn sleep_ms(millis: u32) {
 
 /// `https://host:port` of the page.
 pub fn origin() -> String {
-    web_sys::window()
-        .and_then(|window| window.location().origin().ok())
-        .unwrap_or_default()
+    web_sys::window().and_then(|window| window.location().origin().ok()).unwrap_or_default()
 }
 
 /// Opens a `<dialog>` as a modal (focus moves into it; Escape closes it).
 pub fn show_modal(id: &str) {
-    if let Some(dialog) =
-        element(id).and_then(|element| element.dyn_into::<web_sys::HtmlDialogElement>().ok())
-    {
+    if let Some(dialog) = element(id).and_then(|element| element.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
         let _ = dialog.show_modal();
     }
 }
 
 /// Moves the keyboard focus to the element with this id.
 pub fn focus(id: &str) {
-    if let Some(element) =
-        element(id).and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok())
-    {
+    if let Some(element) = element(id).and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = element.focus();
     }
 }
@@ -109,11 +92,8 @@ pub fn focus_menu_item(menu: &web_sys::Element, step: i32) {
         return;
     }
     let item = |index: i32| items.item(u32::try_from(index).unwrap_or(0));
-    let active = web_sys::window()
-        .and_then(|window| window.document())
-        .and_then(|document| document.active_element());
-    let current = (0..count)
-        .find(|index| item(*index).map(JsCast::unchecked_into::<web_sys::Element>) == active);
+    let active = web_sys::window().and_then(|window| window.document()).and_then(|document| document.active_element());
+    let current = (0..count).find(|index| item(*index).map(JsCast::unchecked_into::<web_sys::Element>) == active);
     let next = match (current, step) {
         (_, 0) => 0,
         (Some(index), step) => (index + step).rem_euclid(count),
@@ -131,12 +111,8 @@ pub fn focus_leaves(
     menu: Option<&web_sys::Element>,
     button: Option<&web_sys::Element>,
 ) -> bool {
-    let target = event
-        .related_target()
-        .and_then(|target| target.dyn_into::<web_sys::Node>().ok());
+    let target = event.related_target().and_then(|target| target.dyn_into::<web_sys::Node>().ok());
     let Some(target) = target else { return true };
-    let inside = |element: Option<&web_sys::Element>| {
-        element.is_some_and(|element| element.contains(Some(&target)))
-    };
+    let inside = |element: Option<&web_sys::Element>| element.is_some_and(|element| element.contains(Some(&target)));
     !inside(menu) && !inside(button)
 }

@@ -3,8 +3,8 @@
 //! never sees the database.
 
 use crate::types::{
-    ApiToken, CreatedToken, NewToken, NewUser, Principal, Problem, Run, RunDetail, RunFilter,
-    RunId, RunList, Schedule, SessionInfo, StartRequest, Task, User,
+    ApiToken, CreatedToken, NewToken, NewUser, Principal, Problem, Run, RunDetail, RunFilter, RunId, RunList, Schedule,
+    SessionInfo, StartRequest, Task, User,
 };
 use std::sync::Arc;
 
@@ -29,51 +29,28 @@ pub trait Console: Send + Sync + 'static {
     /// The signed-in user's view of their session.
     fn session_info(&self, caller: &Caller) -> SessionInfo;
     /// Checks the name and password; returns the `Set-Cookie` header value.
-    async fn sign_in(
-        &self,
-        name: &str,
-        password: &str,
-        peer: Option<&str>,
-    ) -> Result<String, Problem>;
+    async fn sign_in(&self, name: &str, password: &str, peer: Option<&str>) -> Result<String, Problem>;
     /// Ends the session; returns the `Set-Cookie` header value that clears it.
     async fn sign_out(&self, caller: &Caller) -> Result<String, Problem>;
 
     async fn tasks(&self, principal: &Principal) -> Result<Vec<Task>, Problem>;
-    async fn start(
-        &self,
-        principal: &Principal,
-        task: &str,
-        request: StartRequest,
-    ) -> Result<Run, Problem>;
+    async fn start(&self, principal: &Principal, task: &str, request: StartRequest) -> Result<Run, Problem>;
     async fn history(&self, principal: &Principal, task: &str) -> Result<Vec<Run>, Problem>;
     async fn runs(&self, principal: &Principal, ids: &[RunId]) -> Result<Vec<Run>, Problem>;
     async fn run_detail(&self, principal: &Principal, id: RunId) -> Result<RunDetail, Problem>;
     async fn rerun(&self, principal: &Principal, id: RunId) -> Result<Run, Problem>;
     async fn cancel(&self, principal: &Principal, id: RunId) -> Result<Run, Problem>;
-    async fn list_runs(
-        &self,
-        principal: &Principal,
-        filter: &RunFilter,
-    ) -> Result<RunList, Problem>;
+    async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, Problem>;
 
     async fn schedules(&self, principal: &Principal) -> Result<Vec<Schedule>, Problem>;
-    async fn set_schedule_paused(
-        &self,
-        principal: &Principal,
-        name: &str,
-        paused: bool,
-    ) -> Result<Schedule, Problem>;
+    async fn set_schedule_paused(&self, principal: &Principal, name: &str, paused: bool) -> Result<Schedule, Problem>;
     async fn run_schedule_now(&self, principal: &Principal, name: &str) -> Result<Run, Problem>;
 
     async fn users(&self, principal: &Principal) -> Result<Vec<User>, Problem>;
     async fn add_user(&self, principal: &Principal, user: NewUser) -> Result<User, Problem>;
     async fn delete_user(&self, principal: &Principal, name: &str) -> Result<(), Problem>;
     async fn tokens(&self, principal: &Principal) -> Result<Vec<ApiToken>, Problem>;
-    async fn create_token(
-        &self,
-        principal: &Principal,
-        token: NewToken,
-    ) -> Result<CreatedToken, Problem>;
+    async fn create_token(&self, principal: &Principal, token: NewToken) -> Result<CreatedToken, Problem>;
     async fn revoke_token(&self, principal: &Principal, id: &str) -> Result<ApiToken, Problem>;
 }
 

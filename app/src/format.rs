@@ -4,11 +4,7 @@ use crate::types::Run;
 
 /// `2026-11-28T10:00:03.123456Z` as `2026-11-28 10:00:03 UTC`.
 pub fn time(rfc3339: &str) -> String {
-    let without_fraction = rfc3339
-        .split('.')
-        .next()
-        .unwrap_or(rfc3339)
-        .trim_end_matches('Z');
+    let without_fraction = rfc3339.split('.').next().unwrap_or(rfc3339).trim_end_matches('Z');
     format!("{} UTC", without_fraction.replacen('T', " ", 1))
 }
 
@@ -18,11 +14,7 @@ pub fn duration(millis: u64) -> String {
         0..1_000 => format!("{millis} ms"),
         1_000..60_000 => format!("{}.{} s", millis / 1000, millis % 1000 / 100),
         60_000..3_600_000 => format!("{} min {:02} s", millis / 60_000, millis % 60_000 / 1000),
-        _ => format!(
-            "{} h {:02} min",
-            millis / 3_600_000,
-            millis % 3_600_000 / 60_000
-        ),
+        _ => format!("{} h {:02} min", millis / 3_600_000, millis % 3_600_000 / 60_000),
     }
 }
 
@@ -30,11 +22,7 @@ pub fn duration(millis: u64) -> String {
 pub fn cut(text: &str, limit: usize) -> String {
     let mut chars = text.chars();
     let shown: String = chars.by_ref().take(limit).collect();
-    if chars.next().is_some() {
-        format!("{shown}…")
-    } else {
-        shown
-    }
+    if chars.next().is_some() { format!("{shown}…") } else { shown }
 }
 
 /// JSON, indented.
@@ -71,10 +59,7 @@ mod tests {
 
     #[test]
     fn times_durations_and_cuts_read_well() {
-        assert_eq!(
-            time("2026-11-28T10:00:03.123456Z"),
-            "2026-11-28 10:00:03 UTC"
-        );
+        assert_eq!(time("2026-11-28T10:00:03.123456Z"), "2026-11-28 10:00:03 UTC");
         assert_eq!(duration(350), "350 ms");
         assert_eq!(duration(1_250), "1.2 s");
         assert_eq!(duration(185_000), "3 min 05 s");

@@ -55,10 +55,9 @@ fn set_content_security_policy() {
          img-src 'self' data:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; \
          form-action 'self'; frame-ancestors 'none'"
     );
-    if let (Some(options), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(&policy),
-    ) {
+    if let (Some(options), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(&policy))
+    {
         options.insert_header(http::header::CONTENT_SECURITY_POLICY, value);
     }
 }

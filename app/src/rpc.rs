@@ -88,10 +88,7 @@ pub(crate) mod server {
 
     /// Who is asking, as the server's middleware resolved it.
     pub fn caller() -> Option<Caller> {
-        use_context::<http::request::Parts>()?
-            .extensions
-            .get::<Caller>()
-            .cloned()
+        use_context::<http::request::Parts>()?.extensions.get::<Caller>().cloned()
     }
 
     /// Passes a result through, giving the response the problem's status.
@@ -103,10 +100,9 @@ pub(crate) mod server {
     }
 
     fn set_status(problem: &Problem) {
-        if let (Some(options), Ok(status)) = (
-            use_context::<leptos_axum::ResponseOptions>(),
-            http::StatusCode::from_u16(problem.status),
-        ) {
+        if let (Some(options), Ok(status)) =
+            (use_context::<leptos_axum::ResponseOptions>(), http::StatusCode::from_u16(problem.status))
+        {
             options.set_status(status);
         }
     }

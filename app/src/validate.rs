@@ -27,24 +27,14 @@ impl<'a> Checker<'a> {
             .unwrap_or(schema)
     }
 
-    fn check(
-        &self,
-        schema: &'a Value,
-        instance: &Value,
-        at: &str,
-        errors: &mut Vec<FieldError>,
-        depth: usize,
-    ) {
+    fn check(&self, schema: &'a Value, instance: &Value, at: &str, errors: &mut Vec<FieldError>, depth: usize) {
         if depth > 32 {
             return;
         }
         let schema = self.resolve(schema);
         let Some(keywords) = schema.as_object() else {
             if schema == &Value::Bool(false) {
-                errors.push(error(
-                    at,
-                    "False schema does not allow any value".to_owned(),
-                ));
+                errors.push(error(at, "False schema does not allow any value".to_owned()));
             }
             return;
         };
@@ -52,19 +42,13 @@ impl<'a> Checker<'a> {
         if let Some(expected) = keywords.get("type")
             && !type_matches(expected, instance)
         {
-            fail(format!(
-                "{instance} is not of type {}",
-                type_names(expected)
-            ));
+            fail(format!("{instance} is not of type {}", type_names(expected)));
             return;
         }
         if let Some(options) = keywords.get("enum").and_then(Value::as_array)
             && !options.contains(instance)
         {
-            fail(format!(
-                "{instance} is not one of {}",
-                Value::Array(options.clone())
-            ));
+            fail(format!("{instance} is not one of {}", Value::Array(options.clone())));
         }
         if let Some(constant) = keywords.get("const")
             && constant != instance
@@ -79,18 +63,12 @@ impl<'a> Checker<'a> {
             if let Some(min) = keywords.get("minLength").and_then(Value::as_u64)
                 && (length as u64) < min
             {
-                fail(format!(
-                    "{instance} is shorter than {min} character{}",
-                    plural(min)
-                ));
+                fail(format!("{instance} is shorter than {min} character{}", plural(min)));
             }
             if let Some(max) = keywords.get("maxLength").and_then(Value::as_u64)
                 && (length as u64) > max
             {
-                fail(format!(
-                    "{instance} is longer than {max} character{}",
-                    plural(max)
-                ));
+                fail(format!("{instance} is longer than {max} character{}", plural(max)));
             }
         }
         if let Some(object) = instance.as_object() {
@@ -110,13 +88,7 @@ impl<'a> Checker<'a> {
         errors: &mut Vec<FieldError>,
         depth: usize,
     ) {
-        for name in keywords
-            .get("required")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter_map(Value::as_str)
-        {
+        for name in keywords.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             if !object.contains_key(name) {
                 errors.push(error(at, format!("\"{name}\" is a required property")));
             }
@@ -130,7 +102,7 @@ impl<'a> Checker<'a> {
                 None => match keywords.get("additionalProperties") {
                     Some(Value::Bool(false)) => unexpected.push(format!("'{name}'")),
                     Some(extra @ Value::Object(_)) => {
-                        self.check(extra, value, &here, errors, depth + 1)
+                        self.check(extra, value, &here, errors, depth + 1);
                     }
                     _ => {}
                 },
@@ -140,10 +112,7 @@ impl<'a> Checker<'a> {
             let verb = if unexpected.len() == 1 { "was" } else { "were" };
             errors.push(error(
                 at,
-                format!(
-                    "Additional properties are not allowed ({} {verb} unexpected)",
-                    unexpected.join(", ")
-                ),
+                format!("Additional properties are not allowed ({} {verb} unexpected)", unexpected.join(", ")),
             ));
         }
     }
@@ -159,28 +128,16 @@ impl<'a> Checker<'a> {
         if let Some(min) = keywords.get("minItems").and_then(Value::as_u64)
             && (items.len() as u64) < min
         {
-            errors.push(error(
-                at,
-                format!("The array has fewer than {min} item{}", plural(min)),
-            ));
+            errors.push(error(at, format!("The array has fewer than {min} item{}", plural(min))));
         }
         if let Some(max) = keywords.get("maxItems").and_then(Value::as_u64)
             && (items.len() as u64) > max
         {
-            errors.push(error(
-                at,
-                format!("The array has more than {max} item{}", plural(max)),
-            ));
+            errors.push(error(at, format!("The array has more than {max} item{}", plural(max))));
         }
         if let Some(item_schema) = keywords.get("items").filter(|schema| schema.is_object()) {
             for (index, item) in items.iter().enumerate() {
-                self.check(
-                    item_schema,
-                    item,
-                    &format!("{at}/{index}"),
-                    errors,
-                    depth + 1,
-                );
+                self.check(item_schema, item, &format!("{at}/{index}"), errors, depth + 1);
             }
         }
     }
@@ -198,43 +155,25 @@ impl<'a> Checker<'a> {
             self.check(schema, instance, at, &mut inner, depth + 1);
             inner.is_empty()
         };
-        for schema in keywords
-            .get("allOf")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-        {
+        for schema in keywords.get("allOf").and_then(Value::as_array).into_iter().flatten() {
             self.check(schema, instance, at, errors, depth + 1);
         }
         if let Some(options) = keywords.get("anyOf").and_then(Value::as_array)
             && !options.iter().any(passes)
         {
-            errors.push(error(
-                at,
-                format!("{instance} is not valid under any of the allowed schemas"),
-            ));
+            errors.push(error(at, format!("{instance} is not valid under any of the allowed schemas")));
         }
         if let Some(options) = keywords.get("oneOf").and_then(Value::as_array) {
             match options.iter().filter(|option| passes(option)).count() {
                 1 => {}
-                0 => errors.push(error(
-                    at,
-                    format!("{instance} is not valid under any of the allowed schemas"),
-                )),
-                _ => errors.push(error(
-                    at,
-                    format!("{instance} is valid under more than one of the allowed schemas"),
-                )),
+                0 => errors.push(error(at, format!("{instance} is not valid under any of the allowed schemas"))),
+                _ => errors.push(error(at, format!("{instance} is valid under more than one of the allowed schemas"))),
             }
         }
     }
 }
 
-fn check_number(
-    keywords: &serde_json::Map<String, Value>,
-    number: f64,
-    fail: &mut impl FnMut(String),
-) {
+fn check_number(keywords: &serde_json::Map<String, Value>, number: f64, fail: &mut impl FnMut(String)) {
     let bound = |name: &str| keywords.get(name).and_then(Value::as_f64);
     if let Some(minimum) = bound("minimum")
         && number < minimum
@@ -249,26 +188,19 @@ fn check_number(
     if let Some(minimum) = bound("exclusiveMinimum")
         && number <= minimum
     {
-        fail(format!(
-            "{number} is less than or equal to the minimum of {minimum}"
-        ));
+        fail(format!("{number} is less than or equal to the minimum of {minimum}"));
     }
     if let Some(maximum) = bound("exclusiveMaximum")
         && number >= maximum
     {
-        fail(format!(
-            "{number} is greater than or equal to the maximum of {maximum}"
-        ));
+        fail(format!("{number} is greater than or equal to the maximum of {maximum}"));
     }
 }
 
 fn type_matches(expected: &Value, instance: &Value) -> bool {
     match expected {
         Value::String(name) => is_type(name, instance),
-        Value::Array(names) => names
-            .iter()
-            .filter_map(Value::as_str)
-            .any(|name| is_type(name, instance)),
+        Value::Array(names) => names.iter().filter_map(Value::as_str).any(|name| is_type(name, instance)),
         _ => true,
     }
 }
@@ -281,22 +213,14 @@ fn is_type(name: &str, instance: &Value) -> bool {
         "boolean" => instance.is_boolean(),
         "null" => instance.is_null(),
         "number" => instance.is_number(),
-        "integer" => {
-            instance.is_i64()
-                || instance.is_u64()
-                || instance.as_f64().is_some_and(|n| n.fract() == 0.0)
-        }
+        "integer" => instance.is_i64() || instance.is_u64() || instance.as_f64().is_some_and(|n| n.fract() == 0.0),
         _ => true,
     }
 }
 
 fn type_names(expected: &Value) -> String {
     match expected {
-        Value::Array(names) => names
-            .iter()
-            .map(|name| format!("{name}"))
-            .collect::<Vec<_>>()
-            .join(", "),
+        Value::Array(names) => names.iter().map(|name| format!("{name}")).collect::<Vec<_>>().join(", "),
         other => other.to_string(),
     }
 }
@@ -311,10 +235,7 @@ fn escape(name: &str) -> String {
 }
 
 fn error(at: &str, message: String) -> FieldError {
-    FieldError {
-        pointer: at.to_owned(),
-        message,
-    }
+    FieldError { pointer: at.to_owned(), message }
 }
 
 #[cfg(test)]
@@ -340,8 +261,7 @@ mod tests {
 
     #[test]
     fn good_arguments_pass() {
-        let arguments =
-            json!({"text": "x", "number": 3, "mode": "fast", "tags": ["a"], "note": null});
+        let arguments = json!({"text": "x", "number": 3, "mode": "fast", "tags": ["a"], "note": null});
         assert!(check(&schema(), &arguments).is_empty());
     }
 
@@ -349,26 +269,13 @@ mod tests {
     fn each_error_is_reported_at_its_pointer() {
         let arguments = json!({"number": -1.5, "mode": "warp", "tags": ["a", 2], "extra": true});
         let errors = check(&schema(), &arguments);
-        let at = |pointer: &str| {
-            errors
-                .iter()
-                .filter(|error| error.pointer == pointer)
-                .count()
-        };
+        let at = |pointer: &str| errors.iter().filter(|error| error.pointer == pointer).count();
         assert_eq!(at(""), 2, "{errors:?}"); // text is missing; extra is unexpected
         assert_eq!(at("/number"), 1, "{errors:?}"); // not an integer (so no range check)
         assert_eq!(at("/mode"), 1, "{errors:?}");
         assert_eq!(at("/tags/1"), 1, "{errors:?}");
-        assert!(
-            errors
-                .iter()
-                .any(|error| error.message == "\"text\" is a required property")
-        );
-        assert!(
-            errors
-                .iter()
-                .any(|error| error.message.contains("('extra' was unexpected)"))
-        );
+        assert!(errors.iter().any(|error| error.message == "\"text\" is a required property"));
+        assert!(errors.iter().any(|error| error.message.contains("('extra' was unexpected)")));
     }
 
     #[test]
@@ -382,9 +289,6 @@ mod tests {
     fn ranges_and_lengths_are_checked() {
         let errors = check(&schema(), &json!({"text": "", "number": -1}));
         assert_eq!(errors.len(), 2, "{errors:?}");
-        assert!(
-            errors[0].message.contains("shorter than 1 character")
-                || errors[1].message.contains("shorter")
-        );
+        assert!(errors[0].message.contains("shorter than 1 character") || errors[1].message.contains("shorter"));
     }
 }

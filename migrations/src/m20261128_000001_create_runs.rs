@@ -54,10 +54,8 @@ impl MigrationTrait for Migration {
         )
         .await?;
         // Running runs: by owner for heartbeats; the rescuer scans them all.
-        db.execute_unprepared(
-            "CREATE INDEX runs_running_by_owner ON runs (lease_owner) WHERE state = 'running'",
-        )
-        .await?;
+        db.execute_unprepared("CREATE INDEX runs_running_by_owner ON runs (lease_owner) WHERE state = 'running'")
+            .await?;
         // What the history cap deletes: the finished runs of a task, oldest first.
         db.execute_unprepared(
             "CREATE INDEX runs_finished_by_task ON runs (task, created_at, id) \
@@ -68,14 +66,8 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            RunLogs::Table.into_iden(),
-            RunAttempts::Table.into_iden(),
-            Runs::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+        for table in [RunLogs::Table.into_iden(), RunAttempts::Table.into_iden(), Runs::Table.into_iden()] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }
@@ -96,18 +88,8 @@ fn runs_table() -> TableCreateStatement {
         .col(ColumnDef::new(Runs::RunAs).string())
         .col(ColumnDef::new(Runs::Origin).string().not_null())
         .col(ColumnDef::new(Runs::RerunOf).uuid())
-        .col(
-            ColumnDef::new(Runs::Attempt)
-                .integer()
-                .not_null()
-                .default(0),
-        )
-        .col(
-            ColumnDef::new(Runs::MaxAttempts)
-                .integer()
-                .not_null()
-                .default(1),
-        )
+        .col(ColumnDef::new(Runs::Attempt).integer().not_null().default(0))
+        .col(ColumnDef::new(Runs::MaxAttempts).integer().not_null().default(1))
         .col(ColumnDef::new(Runs::ProgressFraction).double())
         .col(ColumnDef::new(Runs::ProgressMessage).text())
         .col(ColumnDef::new(Runs::CreatedAt).big_integer().not_null())
@@ -116,12 +98,7 @@ fn runs_table() -> TableCreateStatement {
         .col(ColumnDef::new(Runs::RunAfter).big_integer().not_null())
         .col(ColumnDef::new(Runs::LeaseOwner).string())
         .col(ColumnDef::new(Runs::LeaseExpiresAt).big_integer())
-        .col(
-            ColumnDef::new(Runs::CancelRequested)
-                .boolean()
-                .not_null()
-                .default(false),
-        )
+        .col(ColumnDef::new(Runs::CancelRequested).boolean().not_null().default(false))
         .col(ColumnDef::new(Runs::TrackFingerprint).string())
         .to_owned()
 }
@@ -135,21 +112,9 @@ fn attempts_table() -> TableCreateStatement {
         .col(ColumnDef::new(RunAttempts::State).string().not_null())
         .col(ColumnDef::new(RunAttempts::ErrorKind).string())
         .col(ColumnDef::new(RunAttempts::ErrorMessage).text())
-        .col(
-            ColumnDef::new(RunAttempts::StartedAt)
-                .big_integer()
-                .not_null(),
-        )
-        .col(
-            ColumnDef::new(RunAttempts::FinishedAt)
-                .big_integer()
-                .not_null(),
-        )
-        .primary_key(
-            Index::create()
-                .col(RunAttempts::RunId)
-                .col(RunAttempts::Attempt),
-        )
+        .col(ColumnDef::new(RunAttempts::StartedAt).big_integer().not_null())
+        .col(ColumnDef::new(RunAttempts::FinishedAt).big_integer().not_null())
+        .primary_key(Index::create().col(RunAttempts::RunId).col(RunAttempts::Attempt))
         .foreign_key(
             ForeignKey::create()
                 .from(RunAttempts::Table, RunAttempts::RunId)
@@ -162,13 +127,7 @@ fn attempts_table() -> TableCreateStatement {
 fn logs_table() -> TableCreateStatement {
     Table::create()
         .table(RunLogs::Table)
-        .col(
-            ColumnDef::new(RunLogs::Id)
-                .big_integer()
-                .not_null()
-                .auto_increment()
-                .primary_key(),
-        )
+        .col(ColumnDef::new(RunLogs::Id).big_integer().not_null().auto_increment().primary_key())
         .col(ColumnDef::new(RunLogs::RunId).uuid().not_null())
         .col(ColumnDef::new(RunLogs::At).big_integer().not_null())
         .col(ColumnDef::new(RunLogs::Level).string().not_null())

@@ -14,21 +14,11 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Schedules::Table)
-                    .col(
-                        ColumnDef::new(Schedules::Name)
-                            .string()
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(Schedules::Name).string().not_null().primary_key())
                     .col(ColumnDef::new(Schedules::Task).string().not_null())
                     .col(ColumnDef::new(Schedules::Cron).string().not_null())
                     .col(ColumnDef::new(Schedules::Arguments).text().not_null())
-                    .col(
-                        ColumnDef::new(Schedules::Paused)
-                            .boolean()
-                            .not_null()
-                            .default(false),
-                    )
+                    .col(ColumnDef::new(Schedules::Paused).boolean().not_null().default(false))
                     .col(ColumnDef::new(Schedules::NextFireAt).big_integer())
                     .col(ColumnDef::new(Schedules::LastFiredAt).big_integer())
                     .col(ColumnDef::new(Schedules::LastRunId).uuid())
@@ -38,9 +28,7 @@ impl MigrationTrait for Migration {
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        manager
-            .drop_table(Table::drop().table(Schedules::Table).to_owned())
-            .await
+        manager.drop_table(Table::drop().table(Schedules::Table).to_owned()).await
     }
 }
 

@@ -13,12 +13,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Users::Table)
-                    .col(
-                        ColumnDef::new(Users::Name)
-                            .string()
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(Users::Name).string().not_null().primary_key())
                     .col(ColumnDef::new(Users::Role).string().not_null())
                     .col(ColumnDef::new(Users::PasswordHash).string().not_null())
                     .col(ColumnDef::new(Users::CreatedAt).big_integer().not_null())
@@ -29,12 +24,7 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(Sessions::Table)
-                    .col(
-                        ColumnDef::new(Sessions::TokenHash)
-                            .string()
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(Sessions::TokenHash).string().not_null().primary_key())
                     .col(ColumnDef::new(Sessions::UserName).string().not_null())
                     .col(ColumnDef::new(Sessions::CsrfToken).string().not_null())
                     .col(ColumnDef::new(Sessions::CreatedAt).big_integer().not_null())
@@ -52,26 +42,12 @@ impl MigrationTrait for Migration {
             .create_table(
                 Table::create()
                     .table(ApiTokens::Table)
-                    .col(
-                        ColumnDef::new(ApiTokens::Id)
-                            .uuid()
-                            .not_null()
-                            .primary_key(),
-                    )
+                    .col(ColumnDef::new(ApiTokens::Id).uuid().not_null().primary_key())
                     .col(ColumnDef::new(ApiTokens::Name).string().not_null())
                     .col(ColumnDef::new(ApiTokens::Role).string().not_null())
-                    .col(
-                        ColumnDef::new(ApiTokens::TokenHash)
-                            .string()
-                            .not_null()
-                            .unique_key(),
-                    )
+                    .col(ColumnDef::new(ApiTokens::TokenHash).string().not_null().unique_key())
                     .col(ColumnDef::new(ApiTokens::CreatedBy).string().not_null())
-                    .col(
-                        ColumnDef::new(ApiTokens::CreatedAt)
-                            .big_integer()
-                            .not_null(),
-                    )
+                    .col(ColumnDef::new(ApiTokens::CreatedAt).big_integer().not_null())
                     .col(ColumnDef::new(ApiTokens::LastUsedAt).big_integer())
                     .col(ColumnDef::new(ApiTokens::RevokedAt).big_integer())
                     .to_owned(),
@@ -79,24 +55,14 @@ impl MigrationTrait for Migration {
             .await?;
         manager
             .create_index(
-                Index::create()
-                    .name("sessions_by_expiry")
-                    .table(Sessions::Table)
-                    .col(Sessions::ExpiresAt)
-                    .to_owned(),
+                Index::create().name("sessions_by_expiry").table(Sessions::Table).col(Sessions::ExpiresAt).to_owned(),
             )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
-        for table in [
-            ApiTokens::Table.into_iden(),
-            Sessions::Table.into_iden(),
-            Users::Table.into_iden(),
-        ] {
-            manager
-                .drop_table(Table::drop().table(table).to_owned())
-                .await?;
+        for table in [ApiTokens::Table.into_iden(), Sessions::Table.into_iden(), Users::Table.into_iden()] {
+            manager.drop_table(Table::drop().table(table).to_owned()).await?;
         }
         Ok(())
     }

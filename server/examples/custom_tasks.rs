@@ -16,26 +16,13 @@ struct SyncArguments {
     dry_run: bool,
 }
 
-async fn sync_customer(
-    context: TaskContext,
-    arguments: SyncArguments,
-) -> Result<String, TaskError> {
+async fn sync_customer(context: TaskContext, arguments: SyncArguments) -> Result<String, TaskError> {
     if arguments.customer == 0 {
         return Err(TaskFailure::new("customer 0 does not exist").into());
     }
-    context
-        .log(format!(
-            "syncing customer {} for {}",
-            arguments.customer,
-            context.run_as().unwrap_or("nobody")
-        ))
-        .await;
+    context.log(format!("syncing customer {} for {}", arguments.customer, context.run_as().unwrap_or("nobody"))).await;
     context.progress(Some(1.0), "done").await;
-    let verb = if arguments.dry_run {
-        "would sync"
-    } else {
-        "synced"
-    };
+    let verb = if arguments.dry_run { "would sync" } else { "synced" };
     Ok(format!("{verb} customer {}", arguments.customer))
 }
 

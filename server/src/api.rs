@@ -28,7 +28,5 @@ pub fn router() -> Router<AppState> {
 
 /// `/healthz` and `/metrics`, outside the versioned API.
 pub fn operations_router() -> Router<AppState> {
-    Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/metrics", get(health::metrics))
+    Router::new().route("/healthz", get(health::healthz)).route("/metrics", get(health::metrics))
 }

@@ -42,7 +42,7 @@ impl Accounts {
             throttle: Arc::new(Throttle::new(config.login_attempts, config.login_window.0)),
             tokens: Arc::new(TtlCache::new(CACHE_TTL)),
             sessions: Arc::new(TtlCache::new(CACHE_TTL)),
-            token_uses: Arc::new(TtlCache::new(Duration::from_secs(60))),
+            token_uses: Arc::new(TtlCache::new(Duration::from_mins(1))),
         }
     }
 }

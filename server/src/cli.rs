@@ -16,11 +16,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "task-starter",
-    version,
-    about = "Start background tasks with arguments and watch their history."
-)]
+#[command(name = "task-starter", version, about = "Start background tasks with arguments and watch their history.")]
 struct Cli {
     /// The config file (TOML); without it, the built-in config.
     #[arg(long, short, global = true, env = "TASK_STARTER_CONFIG")]
@@ -100,8 +96,7 @@ enum TokenCommand {
 }
 
 fn parse_role(text: &str) -> Result<Role, String> {
-    Role::parse(text)
-        .ok_or_else(|| format!("{text:?} is not a role: use viewer, operator or admin"))
+    Role::parse(text).ok_or_else(|| format!("{text:?} is not a role: use viewer, operator or admin"))
 }
 
 /// A failure of a command: printed, then the process exits non-zero.
@@ -125,10 +120,7 @@ pub fn main(registry: TaskRegistry) -> ExitCode {
     let cli = Cli::parse();
     let serving = matches!(cli.command, Command::Serve | Command::Worker);
     init_logging(if serving { "info" } else { "warn" });
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
             eprintln!("error: cannot start the async runtime: {error}");
@@ -146,8 +138,7 @@ pub fn main(registry: TaskRegistry) -> ExitCode {
 }
 
 async fn dispatch(cli: Cli, registry: TaskRegistry) -> Result<(), CliError> {
-    let (config, source) =
-        config::load(cli.config.as_deref(), std::env::vars()).map_err(StartupError::from)?;
+    let (config, source) = config::load(cli.config.as_deref(), std::env::vars()).map_err(StartupError::from)?;
     if let ConfigSource::File(path) = &source {
         tracing::info!(config = %path.display(), "config loaded");
     }
@@ -162,12 +153,7 @@ async fn dispatch(cli: Cli, registry: TaskRegistry) -> Result<(), CliError> {
         Command::User(command) => accounts::user(&runtime, command).await,
         Command::Token(command) => accounts::token(&runtime, command).await,
         Command::Tasks => run::list_tasks(&runtime),
-        Command::Run {
-            task,
-            args,
-            run_as,
-            wait,
-        } => run::run(&runtime, &task, &args, run_as, wait).await,
+        Command::Run { task, args, run_as, wait } => run::run(&runtime, &task, &args, run_as, wait).await,
     }
 }
 
@@ -183,15 +169,8 @@ fn init_logging(default: &str) {
 
 /// The command line acts as an admin named after the OS user.
 fn cli_principal() -> app::types::Principal {
-    let name = std::env::var("USER")
-        .ok()
-        .filter(|name| !name.is_empty())
-        .unwrap_or_else(|| "cli".to_owned());
-    app::types::Principal {
-        kind: app::types::ActorKind::Cli,
-        name,
-        role: Role::Admin,
-    }
+    let name = std::env::var("USER").ok().filter(|name| !name.is_empty()).unwrap_or_else(|| "cli".to_owned());
+    app::types::Principal { kind: app::types::ActorKind::Cli, name, role: Role::Admin }
 }
 
 /// A password from stdin's first line, or a new random one (printed).

@@ -7,9 +7,7 @@ use time::format_description::well_known::Rfc3339;
 
 /// Now, in microseconds since the Unix epoch.
 pub fn now_micros() -> i64 {
-    let since_epoch = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap_or(Duration::ZERO);
+    let since_epoch = SystemTime::now().duration_since(UNIX_EPOCH).unwrap_or(Duration::ZERO);
     i64::try_from(since_epoch.as_micros()).unwrap_or(i64::MAX)
 }
 

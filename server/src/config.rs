@@ -153,9 +153,7 @@ pub struct ApiConfig {
 
 impl Default for ApiConfig {
     fn default() -> ApiConfig {
-        ApiConfig {
-            max_body_bytes: 256 * 1024,
-        }
+        ApiConfig { max_body_bytes: 256 * 1024 }
     }
 }
 

@@ -46,10 +46,7 @@ impl Db {
     /// Opens the database at `url` (creating a SQLite file when missing).
     /// `connections` bounds the pool of readers (and of everything on PostgreSQL).
     pub async fn connect(url: &str, connections: u32) -> Result<Db, ConnectError> {
-        let open_error = |source| ConnectError::Open {
-            url: redact(url),
-            source,
-        };
+        let open_error = |source| ConnectError::Open { url: redact(url), source };
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
                 .map_err(open_error)?
@@ -87,12 +84,7 @@ impl Db {
                 .await
                 .map_err(open_error)?;
             let connection = SqlxPostgresConnector::from_sqlx_postgres_pool(pool.clone());
-            Ok(Db {
-                write: connection.clone(),
-                read: connection,
-                backend: Backend::Postgres,
-                postgres: Some(pool),
-            })
+            Ok(Db { write: connection.clone(), read: connection, backend: Backend::Postgres, postgres: Some(pool) })
         } else {
             Err(ConnectError::UnknownScheme(redact(url)))
         }
@@ -136,10 +128,7 @@ mod tests {
 
     #[test]
     fn passwords_never_appear_in_messages() {
-        assert_eq!(
-            redact("postgres://app:s3cret@db:5432/x"),
-            "postgres://app:***@db:5432/x"
-        );
+        assert_eq!(redact("postgres://app:s3cret@db:5432/x"), "postgres://app:***@db:5432/x");
         assert_eq!(redact("postgres://app@db/x"), "postgres://app@db/x");
         assert_eq!(redact("sqlite://data.db"), "sqlite://data.db");
     }

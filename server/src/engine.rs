@@ -230,10 +230,7 @@ impl Engine {
 
 async fn runs_task(db: &Db, id: Uuid) -> Result<Option<String>, DbErr> {
     use sea_orm::EntityTrait;
-    Ok(runs::Entity::find_by_id(id)
-        .one(&db.read)
-        .await?
-        .map(|run| run.task))
+    Ok(runs::Entity::find_by_id(id).one(&db.read).await?.map(|run| run.task))
 }
 
 /// A new pending run of `task`.

@@ -8,9 +8,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 /// Upper bounds (seconds) of the latency buckets.
-const BUCKETS: [f64; 12] = [
-    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0,
-];
+const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
 /// Counts by label values.
 #[derive(Default)]
@@ -18,12 +16,7 @@ struct Counter<K: Ord>(Mutex<BTreeMap<K, u64>>);
 
 impl<K: Ord> Counter<K> {
     fn add(&self, key: K, by: u64) {
-        *self
-            .0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .entry(key)
-            .or_insert(0) += by;
+        *self.0.lock().unwrap_or_else(PoisonError::into_inner).entry(key).or_insert(0) += by;
     }
 
     fn each(&self, mut f: impl FnMut(&K, u64)) {
@@ -67,23 +60,13 @@ impl Histogram {
         let separator = if labels.is_empty() { "" } else { "," };
         for (bound, bucket) in BUCKETS.iter().zip(&self.buckets) {
             let count = bucket.load(Ordering::Relaxed);
-            let _ = writeln!(
-                out,
-                "{name}_bucket{{{labels}{separator}le=\"{bound}\"}} {count}"
-            );
+            let _ = writeln!(out, "{name}_bucket{{{labels}{separator}le=\"{bound}\"}} {count}");
         }
         let count = self.count.load(Ordering::Relaxed);
-        let _ = writeln!(
-            out,
-            "{name}_bucket{{{labels}{separator}le=\"+Inf\"}} {count}"
-        );
+        let _ = writeln!(out, "{name}_bucket{{{labels}{separator}le=\"+Inf\"}} {count}");
         #[allow(clippy::cast_precision_loss)]
         let sum = self.sum_micros.load(Ordering::Relaxed) as f64 / 1e6;
-        let braces = if labels.is_empty() {
-            String::new()
-        } else {
-            format!("{{{labels}}}")
-        };
+        let braces = if labels.is_empty() { String::new() } else { format!("{{{labels}}}") };
         let _ = writeln!(out, "{name}_sum{braces} {sum}");
         let _ = writeln!(out, "{name}_count{braces} {count}");
     }
@@ -112,15 +95,12 @@ impl Metrics {
 
     /// A claim statement that began at `began` (µs) returned `runs`.
     pub fn observe_claim(&self, runs: usize, began: i64) {
-        self.claimed
-            .fetch_add(u64::try_from(runs).unwrap_or(0), Ordering::Relaxed);
-        self.claim_latency
-            .observe_micros(u64::try_from(now_micros() - began).unwrap_or(0));
+        self.claimed.fetch_add(u64::try_from(runs).unwrap_or(0), Ordering::Relaxed);
+        self.claim_latency.observe_micros(u64::try_from(now_micros() - began).unwrap_or(0));
     }
 
     pub fn http_request(&self, method: &str, route: &str, status: u16, micros: u64) {
-        self.requests
-            .add((method.to_owned(), route.to_owned(), status), 1);
+        self.requests.add((method.to_owned(), route.to_owned(), status), 1);
         self.request_latency.observe_micros(micros);
     }
 
@@ -150,22 +130,13 @@ impl Metrics {
         out.push_str("# HELP task_starter_queue_depth Pending runs in the database.\n");
         out.push_str("# TYPE task_starter_queue_depth gauge\n");
         let _ = writeln!(out, "task_starter_queue_depth {queue_depth}");
-        out.push_str(
-            "# HELP task_starter_runs_claimed_total Runs claimed by this process's workers.\n",
-        );
+        out.push_str("# HELP task_starter_runs_claimed_total Runs claimed by this process's workers.\n");
         out.push_str("# TYPE task_starter_runs_claimed_total counter\n");
-        let _ = writeln!(
-            out,
-            "task_starter_runs_claimed_total {}",
-            self.claimed.load(Ordering::Relaxed)
-        );
+        let _ = writeln!(out, "task_starter_runs_claimed_total {}", self.claimed.load(Ordering::Relaxed));
         out.push_str("# HELP task_starter_claim_seconds How long a claim statement took.\n");
         out.push_str("# TYPE task_starter_claim_seconds histogram\n");
-        self.claim_latency
-            .render(&mut out, "task_starter_claim_seconds", "");
-        out.push_str(
-            "# HELP task_starter_http_requests_total HTTP requests, by method, route and status.\n",
-        );
+        self.claim_latency.render(&mut out, "task_starter_claim_seconds", "");
+        out.push_str("# HELP task_starter_http_requests_total HTTP requests, by method, route and status.\n");
         out.push_str("# TYPE task_starter_http_requests_total counter\n");
         self.requests.each(|(method, route, status), count| {
             let _ = writeln!(
@@ -177,17 +148,13 @@ impl Metrics {
         });
         out.push_str("# HELP task_starter_http_request_seconds How long HTTP requests took.\n");
         out.push_str("# TYPE task_starter_http_request_seconds histogram\n");
-        self.request_latency
-            .render(&mut out, "task_starter_http_request_seconds", "");
+        self.request_latency.render(&mut out, "task_starter_http_request_seconds", "");
         out
     }
 }
 
 fn escape(value: &str) -> String {
-    value
-        .replace('\\', "\\\\")
-        .replace('"', "\\\"")
-        .replace('\n', "\\n")
+    value.replace('\\', "\\\\").replace('"', "\\\"").replace('\n', "\\n")
 }
 
 #[cfg(test)]
@@ -201,10 +168,10 @@ mod tests {
         metrics.run_finished("examples.tasks.example_task", "success");
         metrics.http_request("GET", "/api/v1/runs/{id}", 200, 1500);
         let text = metrics.render(3);
-        assert!(text.contains(
-            "task_starter_runs_started_total{task=\"examples.tasks.example_task\",origin=\"ui\"} 1"
-        ));
-        assert!(text.contains("task_starter_runs_finished_total{task=\"examples.tasks.example_task\",state=\"success\"} 1"));
+        assert!(text.contains("task_starter_runs_started_total{task=\"examples.tasks.example_task\",origin=\"ui\"} 1"));
+        assert!(
+            text.contains("task_starter_runs_finished_total{task=\"examples.tasks.example_task\",state=\"success\"} 1")
+        );
         assert!(text.contains("task_starter_queue_depth 3"));
         assert!(text.contains("task_starter_http_request_seconds_bucket{le=\"0.0025\"} 1"));
         assert!(text.contains("task_starter_http_request_seconds_bucket{le=\"0.001\"} 0"));

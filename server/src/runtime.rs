@@ -17,10 +17,7 @@ pub enum StartupError {
     #[error(transparent)]
     Config(#[from] crate::config::ConfigError),
     #[error("bad config key `{}` in {source_name}: {}", .error.key, .error.message)]
-    Catalog {
-        error: CatalogError,
-        source_name: String,
-    },
+    Catalog { error: CatalogError, source_name: String },
     #[error(transparent)]
     Database(#[from] ConnectError),
     #[error("{0}")]
@@ -39,11 +36,7 @@ pub struct Runtime {
 impl Runtime {
     /// Opens the configured database, brings its schema up to date and
     /// builds everything over it.
-    pub async fn open(
-        config: Config,
-        source: &ConfigSource,
-        registry: &TaskRegistry,
-    ) -> Result<Runtime, StartupError> {
+    pub async fn open(config: Config, source: &ConfigSource, registry: &TaskRegistry) -> Result<Runtime, StartupError> {
         let catalog = catalog(&config, source, registry)?;
         let db = Db::connect(&config.database_url, config.database_connections).await?;
         db.migrate().await?;
@@ -54,33 +47,15 @@ impl Runtime {
     pub fn over(db: Db, config: Config, catalog: Catalog) -> Runtime {
         let metrics = Arc::new(Metrics::default());
         let settings = EngineSettings::from(&config.worker);
-        let engine = Engine::new(
-            db.clone(),
-            Arc::new(catalog),
-            settings,
-            &config.schedules,
-            Arc::clone(&metrics),
-        );
+        let engine = Engine::new(db.clone(), Arc::new(catalog), settings, &config.schedules, Arc::clone(&metrics));
         let accounts = Accounts::new(db, &config.auth);
         let config = Arc::new(config);
         let service = Service::new(engine.clone(), Arc::clone(&config), accounts);
-        Runtime {
-            config,
-            engine,
-            service,
-            metrics,
-        }
+        Runtime { config, engine, service, metrics }
     }
 }
 
 /// The catalog of `registry` under `config`; a mismatch names the config key.
-pub fn catalog(
-    config: &Config,
-    source: &ConfigSource,
-    registry: &TaskRegistry,
-) -> Result<Catalog, StartupError> {
-    Catalog::build(registry, config).map_err(|error| StartupError::Catalog {
-        error,
-        source_name: source.to_string(),
-    })
+pub fn catalog(config: &Config, source: &ConfigSource, registry: &TaskRegistry) -> Result<Catalog, StartupError> {
+    Catalog::build(registry, config).map_err(|error| StartupError::Catalog { error, source_name: source.to_string() })
 }

@@ -28,11 +28,7 @@ pub struct Service {
 
 impl Service {
     pub fn new(engine: Engine, config: Arc<Config>, accounts: Accounts) -> Service {
-        Service {
-            engine,
-            config,
-            accounts,
-        }
+        Service { engine, config, accounts }
     }
 
     pub fn engine(&self) -> &Engine {
@@ -50,8 +46,7 @@ impl Service {
     /// The impersonation user, when `principal` may start runs as it.
     pub fn impersonation_for(&self, principal: &Principal) -> Option<&str> {
         let user = self.config.impersonate_user.as_deref()?;
-        (principal.may(Role::Operator) && self.config.impersonate_roles.contains(&principal.role))
-            .then_some(user)
+        (principal.may(Role::Operator) && self.config.impersonate_roles.contains(&principal.role)).then_some(user)
     }
 }
 

@@ -50,11 +50,7 @@ pub fn router(runtime: &Runtime) -> Router {
         .build();
     let console: SharedConsole = Arc::new(console::ConsoleAdapter::new(runtime.service.clone()));
     let routes = generate_route_list(app::App);
-    let pages = routes
-        .iter()
-        .map(|route| route.path().to_owned())
-        .filter(|path| path != "/login")
-        .collect();
+    let pages = routes.iter().map(|route| route.path().to_owned()).filter(|path| path != "/login").collect();
     let state = AppState {
         service: runtime.service.clone(),
         console: Arc::clone(&console),
@@ -67,25 +63,11 @@ pub fn router(runtime: &Runtime) -> Router {
         .nest("/api/v1", api::router())
         .merge(api::operations_router())
         .route("/rpc/{*name}", get(server_functions).post(server_functions))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || {
-            app::shell(leptos.clone())
-        })
-        .fallback(leptos_axum::file_and_error_handler_with_context::<
-            AppState,
-            _,
-        >(context, app::shell))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            caller::resolve,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            headers::secure,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            request_metrics::record,
-        ))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(leptos.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), caller::resolve))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), request_metrics::record))
         .layer(DefaultBodyLimit::max(config.api.max_body_bytes))
         .with_state(state)
 }

@@ -28,11 +28,7 @@ impl EditorCheck {
             )),
             Ok(value) => {
                 let errors = validate::check(schema, &value);
-                if errors.is_empty() {
-                    EditorCheck::Valid(value)
-                } else {
-                    EditorCheck::Invalid(errors)
-                }
+                if errors.is_empty() { EditorCheck::Valid(value) } else { EditorCheck::Invalid(errors) }
             }
         }
     }
@@ -65,10 +61,7 @@ pub fn JsonEditor(
     let gutter = NodeRef::<leptos::html::Pre>::new();
     let line_numbers = move || {
         let lines = text.read().lines().count().max(1) + usize::from(text.read().ends_with('\n'));
-        (1..=lines)
-            .map(|line| line.to_string())
-            .collect::<Vec<_>>()
-            .join("\n")
+        (1..=lines).map(|line| line.to_string()).collect::<Vec<_>>().join("\n")
     };
     let format = move |_| {
         if let Ok(value) = serde_json::from_str::<Value>(&text.get_untracked()) {
@@ -77,10 +70,7 @@ pub fn JsonEditor(
     };
     let errors = move || match check.get() {
         EditorCheck::Valid(_) => server_errors.get(),
-        EditorCheck::NotJson(message) => vec![FieldError {
-            pointer: String::new(),
-            message,
-        }],
+        EditorCheck::NotJson(message) => vec![FieldError { pointer: String::new(), message }],
         EditorCheck::Invalid(errors) => errors,
     };
     let invalid = move || !errors().is_empty();
@@ -159,18 +149,13 @@ mod tests {
     #[test]
     fn broken_json_says_where() {
         let check = EditorCheck::new("{\n  \"text\": }", &json!({}));
-        assert_eq!(
-            check,
-            EditorCheck::NotJson("Line 2, column 11: expected value".to_owned())
-        );
+        assert_eq!(check, EditorCheck::NotJson("Line 2, column 11: expected value".to_owned()));
     }
 
     #[test]
     fn json_that_breaks_the_schema_lists_its_errors() {
         let schema = json!({"type": "object", "required": ["text"]});
-        assert!(
-            matches!(EditorCheck::new("{}", &schema), EditorCheck::Invalid(errors) if errors.len() == 1)
-        );
+        assert!(matches!(EditorCheck::new("{}", &schema), EditorCheck::Invalid(errors) if errors.len() == 1));
         assert!(EditorCheck::new("{\"text\": 1}", &schema).is_valid());
     }
 }

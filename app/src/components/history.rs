@@ -46,18 +46,12 @@ impl LiveRuns {
     /// The answer to a poll for `asked`: changed runs, and the ones that are gone.
     pub fn apply(&self, asked: &[RunId], runs: Vec<Run>) {
         let found: HashSet<RunId> = runs.iter().map(|run| run.id).collect();
-        let missing: Vec<RunId> = asked
-            .iter()
-            .filter(|id| !found.contains(id))
-            .copied()
-            .collect();
+        let missing: Vec<RunId> = asked.iter().filter(|id| !found.contains(id)).copied().collect();
         if !missing.is_empty() {
             self.gone.update(|gone| gone.extend(missing));
         }
         for run in runs {
-            let changed = self
-                .updates
-                .with_untracked(|updates| updates.get(&run.id) != Some(&run));
+            let changed = self.updates.with_untracked(|updates| updates.get(&run.id) != Some(&run));
             if changed {
                 self.update(run);
             }

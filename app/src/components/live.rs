@@ -37,11 +37,7 @@ async fn poll(rows: Memo<Vec<Run>>, live: LiveRuns) {
         let Some(current) = rows.try_get_untracked() else {
             return;
         };
-        let ids: Vec<_> = current
-            .iter()
-            .filter(|run| !run.state.is_finished())
-            .map(|run| run.id)
-            .collect();
+        let ids: Vec<_> = current.iter().filter(|run| !run.state.is_finished()).map(|run| run.id).collect();
         if ids.is_empty() {
             break;
         }

@@ -76,14 +76,8 @@ fn Details(detail: RunDetail, dialog: InfoDialog) -> impl IntoView {
         }
     };
     let progress = run.progress.as_ref().map(|progress| {
-        let fraction = progress
-            .fraction
-            .map(|fraction| format!("{:.0}%", fraction * 100.0));
-        [fraction, progress.message.clone()]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(" — ")
+        let fraction = progress.fraction.map(|fraction| format!("{:.0}%", fraction * 100.0));
+        [fraction, progress.message.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ")
     });
     let rerun_of = run.rerun_of;
     view! {

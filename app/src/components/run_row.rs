@@ -2,9 +2,7 @@
 //! action menu (copy id, arguments to the editor, run again, view info,
 //! cancel, copy as API call).
 
-use super::{
-    ActionMenu, InfoDialog, LiveRuns, ProblemNotice, StateBadge, use_announcer, use_session,
-};
+use super::{ActionMenu, InfoDialog, LiveRuns, ProblemNotice, StateBadge, use_announcer, use_session};
 use crate::format;
 use crate::types::{Problem, Role, Run};
 use leptos::prelude::*;
@@ -70,19 +68,16 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
     };
     let to_editor = move |_| {
         let current = run.get_untracked();
-        match actions.to_editor {
-            Some(callback) => {
-                callback.run(current);
-                announcer.say("Copied the arguments to the editor.");
-            }
-            None => {
-                let href = format!(
-                    "/?task={}&arguments={}",
-                    encode_query(&current.task),
-                    encode_query(&current.arguments.to_string())
-                );
-                navigate(&href, NavigateOptions::default());
-            }
+        if let Some(callback) = actions.to_editor {
+            callback.run(current);
+            announcer.say("Copied the arguments to the editor.");
+        } else {
+            let href = format!(
+                "/?task={}&arguments={}",
+                encode_query(&current.task),
+                encode_query(&current.arguments.to_string())
+            );
+            navigate(&href, NavigateOptions::default());
         }
     };
     let run_again = move |_| {
@@ -115,12 +110,8 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
         #[cfg(not(feature = "hydrate"))]
         let origin = String::new();
         let current = run.get_untracked();
-        let impersonated =
-            current.run_as.is_some() && current.run_as.as_deref() != Some(&current.started_by.name);
-        copy(
-            format::curl_command(&origin, &current, impersonated),
-            "the API call",
-        );
+        let impersonated = current.run_as.is_some() && current.run_as.as_deref() != Some(&current.started_by.name);
+        copy(format::curl_command(&origin, &current, impersonated), "the API call");
     };
 
     view! {
@@ -224,9 +215,7 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
 pub fn encode_query(text: &str) -> String {
     text.bytes()
         .map(|byte| match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                char::from(byte).to_string()
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => char::from(byte).to_string(),
             other => format!("%{other:02X}"),
         })
         .collect()

@@ -29,16 +29,19 @@ impl Announcer {
     pub fn say(self, message: impl Into<String>) {
         let Announcer(text) = self;
         let message = message.into();
-        if text.try_set(message.clone()).is_some() {
-            return;
-        }
+        // `Some` gives the value back: the page that owned the signal is gone.
+        let page_gone = text.try_set(message.clone()).is_some();
         #[cfg(feature = "hydrate")]
-        leptos::task::spawn_local(async move {
-            crate::browser::sleep_ms(4000).await;
-            if text.try_get_untracked().as_ref() == Some(&message) {
-                let _ = text.try_set(String::new());
-            }
-        });
+        if !page_gone {
+            leptos::task::spawn_local(async move {
+                crate::browser::sleep_ms(4000).await;
+                if text.try_get_untracked().as_ref() == Some(&message) {
+                    let _ = text.try_set(String::new());
+                }
+            });
+        }
+        #[cfg(not(feature = "hydrate"))]
+        let _ = (page_gone, message);
     }
 }
 

@@ -1,9 +1,7 @@
 //! All runs: recent runs across tasks, filtered by state, task and user,
 //! a page at a time (keyset paging), kept live like a task's history.
 
-use crate::components::{
-    InfoDialog, LiveRuns, Page, RunActions, RunInfoDialog, encode_query, page_data, run_row,
-};
+use crate::components::{InfoDialog, LiveRuns, Page, RunActions, RunInfoDialog, encode_query, page_data, run_row};
 use crate::rpc::list_runs;
 use crate::types::{Run, RunFilter, RunList, RunState};
 use leptos::prelude::*;
@@ -72,11 +70,7 @@ pub fn AllRunsPage() -> impl IntoView {
 #[component]
 fn RunsTable(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> impl IntoView {
     let live = LiveRuns::new();
-    provide_context(RunActions {
-        live,
-        info,
-        to_editor: None,
-    });
+    provide_context(RunActions { live, info, to_editor: None });
     let limit = runs.len().max(1);
     let rows = Memo::new(move |_| live.merge(&runs, limit));
     crate::components::keep_polling(rows, live);
@@ -84,12 +78,7 @@ fn RunsTable(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> i
     let older = next_before.map(|cursor| {
         let mut parts: Vec<String> = ["state", "task", "user"]
             .into_iter()
-            .filter_map(|name| {
-                query
-                    .read_untracked()
-                    .get(name)
-                    .map(|value| format!("{name}={}", encode_query(&value)))
-            })
+            .filter_map(|name| query.read_untracked().get(name).map(|value| format!("{name}={}", encode_query(&value))))
             .collect();
         parts.push(format!("before={}", encode_query(&cursor)));
         format!("/runs?{}", parts.join("&"))

@@ -15,15 +15,11 @@ pub fn SchedulesPage() -> impl IntoView {
     let act = move |call: ScheduleCall| {
         leptos::task::spawn_local(async move {
             let outcome = match call.clone() {
-                ScheduleCall::Pause(name) => set_schedule_paused(name, true)
-                    .await
-                    .map(|_| "Paused.".to_owned()),
-                ScheduleCall::Resume(name) => set_schedule_paused(name, false)
-                    .await
-                    .map(|_| "Resumed.".to_owned()),
-                ScheduleCall::RunNow(name) => run_schedule_now(name)
-                    .await
-                    .map(|run| format!("Started run {}.", run.id)),
+                ScheduleCall::Pause(name) => set_schedule_paused(name, true).await.map(|_| "Paused.".to_owned()),
+                ScheduleCall::Resume(name) => set_schedule_paused(name, false).await.map(|_| "Resumed.".to_owned()),
+                ScheduleCall::RunNow(name) => {
+                    run_schedule_now(name).await.map(|run| format!("Started run {}.", run.id))
+                }
             };
             match outcome {
                 Ok(message) => {
@@ -65,10 +61,7 @@ enum ScheduleCall {
 }
 
 #[component]
-fn ScheduleTable(
-    list: Vec<Schedule>,
-    act: impl Fn(ScheduleCall) + Copy + Send + Sync + 'static,
-) -> impl IntoView {
+fn ScheduleTable(list: Vec<Schedule>, act: impl Fn(ScheduleCall) + Copy + Send + Sync + 'static) -> impl IntoView {
     let operator = use_session().is_some_and(|session| session.may(Role::Operator));
     view! {
         <div class="table-scroll">

@@ -2,8 +2,8 @@
 //! description, arguments editor and start buttons; and its live history.
 
 use crate::components::{
-    EditorCheck, History, InfoDialog, JsonEditor, LiveRuns, Page, ProblemNotice, RunActions,
-    RunInfoDialog, page_data, use_announcer, use_session,
+    EditorCheck, History, InfoDialog, JsonEditor, LiveRuns, Page, ProblemNotice, RunActions, RunInfoDialog, page_data,
+    use_announcer, use_session,
 };
 use crate::format::pretty;
 use crate::rpc::{list_tasks, start_run, task_history};
@@ -36,11 +36,7 @@ pub fn TaskStarterPage() -> impl IntoView {
                     Some(task) => task_history(task.path.clone()).await?,
                     None => Vec::new(),
                 };
-                Ok(Starter {
-                    tasks,
-                    task,
-                    history,
-                })
+                Ok(Starter { tasks, task, history })
             })
         },
     );
@@ -108,9 +104,7 @@ fn TaskList(tasks: Vec<Task>, selected: Option<String>) -> impl IntoView {
 fn TaskPanel(task: Task, history: Vec<Run>, info: InfoDialog) -> impl IntoView {
     let session = use_session();
     let announcer = use_announcer();
-    let may_start = session
-        .as_ref()
-        .is_some_and(|session| session.may(Role::Operator));
+    let may_start = session.as_ref().is_some_and(|session| session.may(Role::Operator));
     let impersonate = session.and_then(|session| session.0.impersonate_user);
     let defaults = pretty(&task.default_arguments);
     let from_query = use_query_map()
@@ -128,7 +122,7 @@ fn TaskPanel(task: Task, history: Vec<Run>, info: InfoDialog) -> impl IntoView {
         live,
         info,
         to_editor: Some(Callback::new(move |run: Run| {
-            text.set(pretty(&run.arguments))
+            text.set(pretty(&run.arguments));
         })),
     });
 
@@ -167,8 +161,7 @@ fn TaskPanel(task: Task, history: Vec<Run>, info: InfoDialog) -> impl IntoView {
     let facts = [
         Some(format!("{} task", task.kind.as_str())),
         Some(format!("keeps {} runs", task.history_limit)),
-        task.timeout_ms
-            .map(|timeout| format!("stopped after {}", crate::format::duration(timeout))),
+        task.timeout_ms.map(|timeout| format!("stopped after {}", crate::format::duration(timeout))),
         (task.max_attempts > 1).then(|| format!("up to {} attempts", task.max_attempts)),
     ];
     let external = task.kind == crate::types::TaskKind::External;

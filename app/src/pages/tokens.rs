@@ -15,10 +15,7 @@ pub fn TokensPage() -> impl IntoView {
     let (name, role) = (RwSignal::new(String::new()), RwSignal::new(Role::Operator));
     let create = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let token = NewToken {
-            name: name.get_untracked(),
-            role: role.get_untracked(),
-        };
+        let token = NewToken { name: name.get_untracked(), role: role.get_untracked() };
         leptos::task::spawn_local(async move {
             match create_token(token).await {
                 Ok(token) => {

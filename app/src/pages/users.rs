@@ -11,18 +11,12 @@ pub fn UsersPage() -> impl IntoView {
     let users = Resource::new(|| (), |()| page_data(list_users()));
     let announcer = use_announcer();
     let problem = RwSignal::new(None::<Problem>);
-    let (name, password, role) = (
-        RwSignal::new(String::new()),
-        RwSignal::new(String::new()),
-        RwSignal::new(Role::Operator),
-    );
+    let (name, password, role) =
+        (RwSignal::new(String::new()), RwSignal::new(String::new()), RwSignal::new(Role::Operator));
     let add = move |event: leptos::ev::SubmitEvent| {
         event.prevent_default();
-        let user = NewUser {
-            name: name.get_untracked(),
-            role: role.get_untracked(),
-            password: password.get_untracked(),
-        };
+        let user =
+            NewUser { name: name.get_untracked(), role: role.get_untracked(), password: password.get_untracked() };
         leptos::task::spawn_local(async move {
             match add_user(user).await {
                 Ok(user) => {

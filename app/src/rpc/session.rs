@@ -6,6 +6,7 @@ use server_fn::codec::GetUrl;
 
 /// The signed-in user, or `None`.
 #[server(client = super::CsrfClient, input = GetUrl)]
+#[allow(clippy::unused_async)]
 pub async fn get_session() -> Result<Option<SessionInfo>, Problem> {
     let console = server::console()?;
     Ok(server::caller().map(|caller| console.session_info(&caller)))
@@ -15,26 +16,13 @@ pub async fn get_session() -> Result<Option<SessionInfo>, Problem> {
 #[server(client = super::CsrfClient)]
 pub async fn sign_in(name: String, password: String, next: Option<String>) -> Result<(), Problem> {
     let console = server::console()?;
-    let peer = use_context::<http::request::Parts>().and_then(|parts| {
-        parts
-            .extensions
-            .get::<crate::console::PeerAddress>()
-            .cloned()
-    });
-    let cookie = server::respond(
-        console
-            .sign_in(
-                name.trim(),
-                &password,
-                peer.as_ref().map(|peer| peer.0.as_str()),
-            )
-            .await,
-    )?;
+    let peer = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::console::PeerAddress>().cloned());
+    let cookie =
+        server::respond(console.sign_in(name.trim(), &password, peer.as_ref().map(|peer| peer.0.as_str())).await)?;
     set_cookie(&cookie);
     // Only paths on this site: an open redirect would help phishing.
-    let next = next
-        .filter(|next| next.starts_with('/') && !next.starts_with("//"))
-        .unwrap_or_else(|| "/".to_owned());
+    let next = next.filter(|next| next.starts_with('/') && !next.starts_with("//")).unwrap_or_else(|| "/".to_owned());
     leptos_axum::redirect(&next);
     Ok(())
 }
@@ -56,10 +44,9 @@ use super::server;
 
 #[cfg(feature = "ssr")]
 fn set_cookie(cookie: &str) {
-    if let (Some(options), Ok(value)) = (
-        use_context::<leptos_axum::ResponseOptions>(),
-        http::HeaderValue::from_str(cookie),
-    ) {
+    if let (Some(options), Ok(value)) =
+        (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(cookie))
+    {
         options.append_header(http::header::SET_COOKIE, value);
     }
 }

@@ -19,21 +19,11 @@ pub async fn start_run(task: String, arguments: String, impersonate: bool) -> Re
     let arguments = match serde_json::from_str(&arguments) {
         Ok(arguments) => arguments,
         Err(error) => {
-            return server::respond(Err(Problem::bad_request(format!(
-                "The arguments are not JSON: {error}"
-            ))));
+            return server::respond(Err(Problem::bad_request(format!("The arguments are not JSON: {error}"))));
         }
     };
-    let run_as = if impersonate {
-        RunAs::Impersonated
-    } else {
-        RunAs::Me
-    };
-    server::respond(
-        console
-            .start(&principal, &task, StartRequest { arguments, run_as })
-            .await,
-    )
+    let run_as = if impersonate { RunAs::Impersonated } else { RunAs::Me };
+    server::respond(console.start(&principal, &task, StartRequest { arguments, run_as }).await)
 }
 
 #[server(client = super::CsrfClient, input = GetUrl)]

@@ -56,13 +56,8 @@ pub enum ActorKind {
 }
 
 impl ActorKind {
-    pub const ALL: [ActorKind; 5] = [
-        ActorKind::User,
-        ActorKind::Token,
-        ActorKind::Schedule,
-        ActorKind::Cli,
-        ActorKind::External,
-    ];
+    pub const ALL: [ActorKind; 5] =
+        [ActorKind::User, ActorKind::Token, ActorKind::Schedule, ActorKind::Cli, ActorKind::External];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -75,9 +70,7 @@ impl ActorKind {
     }
 
     pub fn parse(text: &str) -> Option<ActorKind> {
-        ActorKind::ALL
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
+        ActorKind::ALL.into_iter().find(|kind| kind.as_str() == text)
     }
 }
 

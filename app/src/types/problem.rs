@@ -48,11 +48,7 @@ impl Problem {
             1 => "The arguments do not fit the task's schema: 1 error.".to_owned(),
             n => format!("The arguments do not fit the task's schema: {n} errors."),
         };
-        Problem {
-            kind: "/problems/invalid-arguments".to_owned(),
-            errors,
-            ..Problem::new(422, detail)
-        }
+        Problem { kind: "/problems/invalid-arguments".to_owned(), errors, ..Problem::new(422, detail) }
     }
 
     pub fn unauthorized(detail: impl Into<String>) -> Problem {
@@ -76,10 +72,7 @@ impl Problem {
     }
 
     pub fn internal() -> Problem {
-        Problem::new(
-            500,
-            "Something went wrong on the server; it has been logged.",
-        )
+        Problem::new(500, "Something went wrong on the server; it has been logged.")
     }
 }
 
@@ -105,11 +98,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.title, self.detail)?;
         for error in &self.errors {
-            let at = if error.pointer.is_empty() {
-                "(root)"
-            } else {
-                &error.pointer
-            };
+            let at = if error.pointer.is_empty() { "(root)" } else { &error.pointer };
             write!(f, "\n  {at}: {}", error.message)?;
         }
         Ok(())
@@ -131,9 +120,7 @@ impl FromServerFnError for Problem {
             ServerFnErrorErr::Args(message) | ServerFnErrorErr::Deserialization(message) => {
                 Problem::bad_request(message)
             }
-            ServerFnErrorErr::MissingArg(message) => {
-                Problem::bad_request(format!("Missing: {message}"))
-            }
+            ServerFnErrorErr::MissingArg(message) => Problem::bad_request(format!("Missing: {message}")),
             other => Problem::new(500, other.to_string()),
         }
     }

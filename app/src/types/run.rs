@@ -38,13 +38,8 @@ pub enum RunState {
 }
 
 impl RunState {
-    pub const ALL: [RunState; 5] = [
-        RunState::Pending,
-        RunState::Running,
-        RunState::Success,
-        RunState::Failure,
-        RunState::Cancelled,
-    ];
+    pub const ALL: [RunState; 5] =
+        [RunState::Pending, RunState::Running, RunState::Success, RunState::Failure, RunState::Cancelled];
 
     /// The name used in the API and in the database.
     pub fn as_str(self) -> &'static str {
@@ -70,16 +65,11 @@ impl RunState {
 
     /// Whether the run has ended and will not change any more.
     pub fn is_finished(self) -> bool {
-        matches!(
-            self,
-            RunState::Success | RunState::Failure | RunState::Cancelled
-        )
+        matches!(self, RunState::Success | RunState::Failure | RunState::Cancelled)
     }
 
     pub fn parse(text: &str) -> Option<RunState> {
-        RunState::ALL
-            .into_iter()
-            .find(|state| state.as_str() == text)
+        RunState::ALL.into_iter().find(|state| state.as_str() == text)
     }
 }
 
@@ -103,14 +93,8 @@ pub enum Origin {
 }
 
 impl Origin {
-    pub const ALL: [Origin; 6] = [
-        Origin::Ui,
-        Origin::Api,
-        Origin::Schedule,
-        Origin::Cli,
-        Origin::External,
-        Origin::Rerun,
-    ];
+    pub const ALL: [Origin; 6] =
+        [Origin::Ui, Origin::Api, Origin::Schedule, Origin::Cli, Origin::External, Origin::Rerun];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -124,9 +108,7 @@ impl Origin {
     }
 
     pub fn parse(text: &str) -> Option<Origin> {
-        Origin::ALL
-            .into_iter()
-            .find(|origin| origin.as_str() == text)
+        Origin::ALL.into_iter().find(|origin| origin.as_str() == text)
     }
 }
 

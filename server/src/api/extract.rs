@@ -24,9 +24,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Authenticated {
         }
         Err(match parts.extensions.get::<RefusedCredentials>() {
             Some(RefusedCredentials(problem)) => ApiError(problem.clone()),
-            None => ApiError(Problem::unauthorized(
-                "Send a token: Authorization: Bearer TOKEN.",
-            )),
+            None => ApiError(Problem::unauthorized("Send a token: Authorization: Bearer TOKEN.")),
         })
     }
 }
@@ -45,28 +43,19 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             .and_then(|value| value.split(';').next())
             .is_some_and(|kind| {
                 let kind = kind.trim().to_ascii_lowercase();
-                kind == "application/json"
-                    || (kind.starts_with("application/") && kind.ends_with("+json"))
+                kind == "application/json" || (kind.starts_with("application/") && kind.ends_with("+json"))
             });
         if !is_json {
-            return Err(ApiError(Problem::new(
-                415,
-                "Send the body as JSON, with Content-Type: application/json.",
-            )));
+            return Err(ApiError(Problem::new(415, "Send the body as JSON, with Content-Type: application/json.")));
         }
-        let bytes = Bytes::from_request(request, state)
-            .await
-            .map_err(|rejection| {
-                let status = rejection.status().as_u16();
-                if status == 413 {
-                    ApiError(Problem::new(
-                        413,
-                        "The body is larger than the server accepts.",
-                    ))
-                } else {
-                    ApiError(Problem::bad_request(rejection.body_text()))
-                }
-            })?;
+        let bytes = Bytes::from_request(request, state).await.map_err(|rejection| {
+            let status = rejection.status().as_u16();
+            if status == 413 {
+                ApiError(Problem::new(413, "The body is larger than the server accepts."))
+            } else {
+                ApiError(Problem::bad_request(rejection.body_text()))
+            }
+        })?;
         parse(&bytes).map(ApiJson)
     }
 }
@@ -75,29 +64,17 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
     let syntax_ok = serde_json::from_slice::<serde::de::IgnoredAny>(bytes);
     if let Err(error) = syntax_ok {
-        return Err(ApiError(Problem::bad_request(format!(
-            "The body is not valid JSON: {error}"
-        ))));
+        return Err(ApiError(Problem::bad_request(format!("The body is not valid JSON: {error}"))));
     }
     let mut deserializer = serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let pointer = pointer_of(&error.path().to_string());
         let message = error.into_inner().to_string();
-        let message = message
-            .split(" at line ")
-            .next()
-            .unwrap_or(&message)
-            .to_owned();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
         ApiError(Problem {
             kind: "/problems/invalid-body".to_owned(),
-            errors: vec![FieldError {
-                pointer,
-                message: message.clone(),
-            }],
-            ..Problem::new(
-                422,
-                format!("The body does not fit this endpoint: {message}"),
-            )
+            errors: vec![FieldError { pointer, message: message.clone() }],
+            ..Problem::new(422, format!("The body does not fit this endpoint: {message}"))
         })
     })
 }
@@ -107,10 +84,11 @@ fn pointer_of(path: &str) -> String {
     if path == "." {
         return String::new();
     }
-    path.split(['.', '['])
-        .filter(|part| !part.is_empty())
-        .map(|part| format!("/{}", part.trim_end_matches(']')))
-        .collect()
+    path.split(['.', '[']).filter(|part| !part.is_empty()).fold(String::new(), |mut pointer, part| {
+        pointer.push('/');
+        pointer.push_str(part.trim_end_matches(']'));
+        pointer
+    })
 }
 
 #[cfg(test)]
@@ -132,14 +110,7 @@ mod tests {
         assert_eq!(problem.status, 422);
         assert_eq!(problem.errors[0].pointer, "/items/1");
         let ApiError(problem) = parse::<Body>(br#"{"items": []}"#).unwrap_err();
-        assert_eq!(
-            (problem.status, problem.errors[0].pointer.as_str()),
-            (422, "")
-        );
-        assert!(
-            problem.errors[0].message.contains("task"),
-            "{}",
-            problem.errors[0].message
-        );
+        assert_eq!((problem.status, problem.errors[0].pointer.as_str()), (422, ""));
+        assert!(problem.errors[0].message.contains("task"), "{}", problem.errors[0].message);
     }
 }

@@ -18,12 +18,7 @@ pub async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::V
     db.read
         .query_one_raw(statement(db.backend, "SELECT 1", Vec::new()))
         .await
-        .map_err(|error| {
-            ApiError(Problem::new(
-                503,
-                format!("The database does not answer: {error}"),
-            ))
-        })?;
+        .map_err(|error| ApiError(Problem::new(503, format!("The database does not answer: {error}"))))?;
     Ok(Json(serde_json::json!({"status": "ok"})))
 }
 
@@ -35,16 +30,10 @@ pub async fn metrics(
     let db = state.service.engine().db();
     let row = db
         .read
-        .query_one_raw(statement(
-            db.backend,
-            "SELECT COUNT(*) AS depth FROM runs WHERE state = 'pending'",
-            Vec::new(),
-        ))
+        .query_one_raw(statement(db.backend, "SELECT COUNT(*) AS depth FROM runs WHERE state = 'pending'", Vec::new()))
         .await
         .map_err(crate::service::ServiceError::from)?;
-    let depth = row
-        .and_then(|row| row.try_get::<i64>("", "depth").ok())
-        .unwrap_or(0);
+    let depth = row.and_then(|row| row.try_get::<i64>("", "depth").ok()).unwrap_or(0);
     let text = state.metrics.render(u64::try_from(depth).unwrap_or(0));
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text))
 }

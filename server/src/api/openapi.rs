@@ -2,9 +2,8 @@
 //! types in `app`.
 
 use app::types::{
-    Actor, ActorKind, Attempt, FieldError, LogLine, Origin, Problem, Progress, ReportRequest, Run,
-    RunAs, RunDetail, RunError, RunId, RunList, RunState, Schedule, ScheduleList, StartRequest,
-    Task, TaskKind, TaskList, TrackRequest,
+    Actor, ActorKind, Attempt, FieldError, LogLine, Origin, Problem, Progress, ReportRequest, Run, RunAs, RunDetail,
+    RunError, RunId, RunList, RunState, Schedule, ScheduleList, StartRequest, Task, TaskKind, TaskList, TrackRequest,
 };
 use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
@@ -63,40 +62,24 @@ impl Modify for Security {
                     .content(
                         "application/problem+json",
                         ContentBuilder::new()
-                            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name(
-                                "Problem",
-                            ))))
+                            .schema(Some(RefOr::Ref(utoipa::openapi::Ref::from_schema_name("Problem"))))
                             .build(),
                     )
                     .build(),
             )
         };
         for item in openapi.paths.paths.values_mut() {
-            let operations = [
-                &mut item.get,
-                &mut item.post,
-                &mut item.patch,
-                &mut item.put,
-                &mut item.delete,
-            ];
+            let operations = [&mut item.get, &mut item.post, &mut item.patch, &mut item.put, &mut item.delete];
             for operation in operations.into_iter().flatten() {
                 let responses = &mut operation.responses.responses;
-                responses
-                    .entry("400".to_owned())
-                    .or_insert_with(|| problem("A malformed request."));
+                responses.entry("400".to_owned()).or_insert_with(|| problem("A malformed request."));
                 responses
                     .entry("401".to_owned())
                     .or_insert_with(|| problem("No credentials, or a bad or revoked token."));
-                responses
-                    .entry("403".to_owned())
-                    .or_insert_with(|| problem("The caller's role is too low."));
+                responses.entry("403".to_owned()).or_insert_with(|| problem("The caller's role is too low."));
                 if operation.request_body.is_some() {
-                    responses
-                        .entry("413".to_owned())
-                        .or_insert_with(|| problem("The body is too large."));
-                    responses
-                        .entry("415".to_owned())
-                        .or_insert_with(|| problem("The body is not JSON."));
+                    responses.entry("413".to_owned()).or_insert_with(|| problem("The body is too large."));
+                    responses.entry("415".to_owned()).or_insert_with(|| problem("The body is not JSON."));
                     responses
                         .entry("422".to_owned())
                         .or_insert_with(|| problem("The body or the arguments do not fit."));

@@ -12,13 +12,9 @@ pub struct ApiError(pub Problem);
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let status =
-            StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        let status = StatusCode::from_u16(self.0.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, Json(self.0)).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/problem+json"),
-        );
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
         response
     }
 }
@@ -37,7 +33,5 @@ impl From<Problem> for ApiError {
 
 /// Any path under `/api/v1` that is not an endpoint.
 pub async fn no_such_endpoint() -> ApiError {
-    ApiError(Problem::not_found(
-        "There is no such endpoint; see /api/v1/openapi.json.",
-    ))
+    ApiError(Problem::not_found("There is no such endpoint; see /api/v1/openapi.json."))
 }

@@ -4,9 +4,7 @@
 use super::tasks::created;
 use super::{ApiError, ApiJson, Authenticated};
 use crate::web::AppState;
-use app::types::{
-    Problem, ReportRequest, Run, RunDetail, RunFilter, RunId, RunList, RunState, TrackRequest,
-};
+use app::types::{Problem, ReportRequest, Run, RunDetail, RunFilter, RunId, RunList, RunState, TrackRequest};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
@@ -49,21 +47,16 @@ pub async fn list(
     Authenticated(principal): Authenticated,
     query: Result<Query<RunsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<RunList>, ApiError> {
-    let Query(query) =
-        query.map_err(|rejection| ApiError(Problem::bad_request(rejection.body_text())))?;
+    let Query(query) = query.map_err(|rejection| ApiError(Problem::bad_request(rejection.body_text())))?;
     if let Some(ids) = query.ids {
         let ids = ids
             .split(',')
             .filter(|id| !id.trim().is_empty())
             .map(|id| {
-                id.parse::<RunId>()
-                    .map_err(|_| ApiError(Problem::bad_request(format!("{id:?} is not a run id."))))
+                id.parse::<RunId>().map_err(|_| ApiError(Problem::bad_request(format!("{id:?} is not a run id."))))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        return Ok(Json(RunList {
-            runs: state.service.runs_by_ids(&principal, &ids).await?,
-            next_before: None,
-        }));
+        return Ok(Json(RunList { runs: state.service.runs_by_ids(&principal, &ids).await?, next_before: None }));
     }
     let state_filter = match query.state.as_deref().filter(|text| !text.is_empty()) {
         Some(text) => Some(RunState::parse(text).ok_or_else(|| {
@@ -73,13 +66,8 @@ pub async fn list(
         })?),
         None => None,
     };
-    let filter = RunFilter {
-        state: state_filter,
-        task: query.task,
-        user: query.user,
-        limit: query.limit,
-        before: query.before,
-    };
+    let filter =
+        RunFilter { state: state_filter, task: query.task, user: query.user, limit: query.limit, before: query.before };
     Ok(Json(state.service.list_runs(&principal, &filter).await?))
 }
 
@@ -94,9 +82,7 @@ pub async fn one(
     Authenticated(principal): Authenticated,
     Path(id): Path<String>,
 ) -> Result<Json<RunDetail>, ApiError> {
-    Ok(Json(
-        state.service.run_detail(&principal, run_id(&id)?).await?,
-    ))
+    Ok(Json(state.service.run_detail(&principal, run_id(&id)?).await?))
 }
 
 /// Starts a new run with the same arguments, linked by `rerun_of`.
@@ -112,9 +98,7 @@ pub async fn rerun(
     Authenticated(principal): Authenticated,
     Path(id): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(created(
-        state.service.rerun(&principal, run_id(&id)?).await?,
-    ))
+    Ok(created(state.service.rerun(&principal, run_id(&id)?).await?))
 }
 
 /// Cancels a pending run, or asks a running one to stop.
@@ -162,19 +146,10 @@ pub async fn report(
     Path(id): Path<String>,
     ApiJson(request): ApiJson<ReportRequest>,
 ) -> Result<Json<Run>, ApiError> {
-    Ok(Json(
-        state
-            .service
-            .report(&principal, run_id(&id)?, request)
-            .await?,
-    ))
+    Ok(Json(state.service.report(&principal, run_id(&id)?, request).await?))
 }
 
 /// A run id from the path; anything else names no run (404).
 fn run_id(text: &str) -> Result<RunId, ApiError> {
-    text.parse().map_err(|_| {
-        ApiError(Problem::not_found(format!(
-            "No run {text:?}: run ids are UUIDs."
-        )))
-    })
+    text.parse().map_err(|_| ApiError(Problem::not_found(format!("No run {text:?}: run ids are UUIDs."))))
 }

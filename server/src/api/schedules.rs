@@ -24,9 +24,7 @@ pub async fn list(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
 ) -> Result<Json<ScheduleList>, ApiError> {
-    Ok(Json(ScheduleList {
-        schedules: state.service.schedules(&principal).await?,
-    }))
+    Ok(Json(ScheduleList { schedules: state.service.schedules(&principal).await? }))
 }
 
 /// Stops a schedule firing until it is resumed.
@@ -40,12 +38,7 @@ pub async fn pause(
     Authenticated(principal): Authenticated,
     Path(name): Path<String>,
 ) -> Result<Json<Schedule>, ApiError> {
-    Ok(Json(
-        state
-            .service
-            .set_schedule_paused(&principal, &name, true)
-            .await?,
-    ))
+    Ok(Json(state.service.set_schedule_paused(&principal, &name, true).await?))
 }
 
 /// Lets a schedule fire again, from its next tick.
@@ -59,12 +52,7 @@ pub async fn resume(
     Authenticated(principal): Authenticated,
     Path(name): Path<String>,
 ) -> Result<Json<Schedule>, ApiError> {
-    Ok(Json(
-        state
-            .service
-            .set_schedule_paused(&principal, &name, false)
-            .await?,
-    ))
+    Ok(Json(state.service.set_schedule_paused(&principal, &name, false).await?))
 }
 
 /// Starts the schedule's task now, with its arguments.
@@ -78,7 +66,5 @@ pub async fn run_now(
     Authenticated(principal): Authenticated,
     Path(name): Path<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    Ok(created(
-        state.service.run_schedule_now(&principal, &name).await?,
-    ))
+    Ok(created(state.service.run_schedule_now(&principal, &name).await?))
 }

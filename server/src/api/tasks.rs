@@ -23,9 +23,7 @@ pub async fn list(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
 ) -> Result<Json<TaskList>, ApiError> {
-    Ok(Json(TaskList {
-        tasks: state.service.list_tasks(&principal)?,
-    }))
+    Ok(Json(TaskList { tasks: state.service.list_tasks(&principal)? }))
 }
 
 /// One task, with its arguments' JSON Schema and defaults.
@@ -58,10 +56,7 @@ pub async fn start(
     Path(path): Path<String>,
     ApiJson(request): ApiJson<StartRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let run = state
-        .service
-        .start(&principal, &path, request, Origin::Api)
-        .await?;
+    let run = state.service.start(&principal, &path, request, Origin::Api).await?;
     Ok(created(run))
 }
 
@@ -76,18 +71,11 @@ pub async fn history(
     Authenticated(principal): Authenticated,
     Path(path): Path<String>,
 ) -> Result<Json<RunList>, ApiError> {
-    Ok(Json(RunList {
-        runs: state.service.history(&principal, &path).await?,
-        next_before: None,
-    }))
+    Ok(Json(RunList { runs: state.service.history(&principal, &path).await?, next_before: None }))
 }
 
 /// 201 with the run and its URL.
 pub fn created(run: Run) -> impl IntoResponse {
     let location = format!("/api/v1/runs/{}", run.id);
-    (
-        StatusCode::CREATED,
-        [(header::LOCATION, location)],
-        Json(run),
-    )
+    (StatusCode::CREATED, [(header::LOCATION, location)], Json(run))
 }

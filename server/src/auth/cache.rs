@@ -15,18 +15,12 @@ pub struct TtlCache<K, V> {
 
 impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     pub fn new(ttl: Duration) -> TtlCache<K, V> {
-        TtlCache {
-            ttl,
-            entries: Mutex::new(HashMap::new()),
-        }
+        TtlCache { ttl, entries: Mutex::new(HashMap::new()) }
     }
 
     pub fn get(&self, key: &K) -> Option<V> {
         let entries = self.entries.lock().unwrap_or_else(PoisonError::into_inner);
-        entries
-            .get(key)
-            .filter(|(_, at)| at.elapsed() < self.ttl)
-            .map(|(value, _)| value.clone())
+        entries.get(key).filter(|(_, at)| at.elapsed() < self.ttl).map(|(value, _)| value.clone())
     }
 
     pub fn insert(&self, key: K, value: V) {
@@ -38,9 +32,6 @@ impl<K: Eq + Hash + Clone, V: Clone> TtlCache<K, V> {
     }
 
     pub fn remove_where(&self, mut doomed: impl FnMut(&V) -> bool) {
-        self.entries
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .retain(|_, (value, _)| !doomed(value));
+        self.entries.lock().unwrap_or_else(PoisonError::into_inner).retain(|_, (value, _)| !doomed(value));
     }
 }

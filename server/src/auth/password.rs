@@ -34,9 +34,7 @@ impl PasswordHash {
     /// Hashes `password` (refusing ones shorter than [`MIN_LENGTH`]).
     pub async fn new(password: &str) -> Result<PasswordHash, String> {
         if password.chars().count() < MIN_LENGTH {
-            return Err(format!(
-                "A password needs at least {MIN_LENGTH} characters."
-            ));
+            return Err(format!("A password needs at least {MIN_LENGTH} characters."));
         }
         let password = password.to_owned();
         tokio::task::spawn_blocking(move || {
@@ -53,11 +51,7 @@ impl PasswordHash {
     pub async fn verify(&self, password: &str) -> bool {
         let (stored, password) = (self.0.clone(), password.to_owned());
         tokio::task::spawn_blocking(move || {
-            Phc::new(&stored).is_ok_and(|hash| {
-                Argon2::default()
-                    .verify_password(password.as_bytes(), &hash)
-                    .is_ok()
-            })
+            Phc::new(&stored).is_ok_and(|hash| Argon2::default().verify_password(password.as_bytes(), &hash).is_ok())
         })
         .await
         .unwrap_or(false)
@@ -70,9 +64,7 @@ pub async fn dummy_hash() -> PasswordHash {
     static DUMMY: tokio::sync::OnceCell<PasswordHash> = tokio::sync::OnceCell::const_new();
     DUMMY
         .get_or_init(|| async {
-            PasswordHash::new(&super::secret::random_password())
-                .await
-                .unwrap_or_else(|_| PasswordHash(String::new()))
+            PasswordHash::new(&super::secret::random_password()).await.unwrap_or_else(|_| PasswordHash(String::new()))
         })
         .await
         .clone()
@@ -93,11 +85,6 @@ mod tests {
 
     #[tokio::test]
     async fn short_passwords_are_refused() {
-        assert!(
-            PasswordHash::new("short")
-                .await
-                .unwrap_err()
-                .contains("at least 8")
-        );
+        assert!(PasswordHash::new("short").await.unwrap_err().contains("at least 8"));
     }
 }

@@ -8,8 +8,7 @@ use sha2::{Digest, Sha256};
 pub fn random_token(prefix: &str) -> String {
     let mut bytes = [0_u8; 32];
     // The OS random source failing is unrecoverable; there is no safe fallback.
-    getrandom::fill(&mut bytes)
-        .unwrap_or_else(|error| panic!("the system random source failed: {error}"));
+    getrandom::fill(&mut bytes).unwrap_or_else(|error| panic!("the system random source failed: {error}"));
     format!("{prefix}{}", hex(&bytes))
 }
 
@@ -19,19 +18,20 @@ pub fn sha256_hex(text: &str) -> String {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|byte| format!("{byte:02x}")).collect()
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|byte| [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 0xf)]])
+        .map(char::from)
+        .collect()
 }
 
 /// A password for a new account: 20 characters that are easy to copy.
 pub fn random_password() -> String {
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     let mut bytes = [0_u8; 20];
-    getrandom::fill(&mut bytes)
-        .unwrap_or_else(|error| panic!("the system random source failed: {error}"));
-    bytes
-        .iter()
-        .map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()]))
-        .collect()
+    getrandom::fill(&mut bytes).unwrap_or_else(|error| panic!("the system random source failed: {error}"));
+    bytes.iter().map(|byte| char::from(ALPHABET[usize::from(*byte) % ALPHABET.len()])).collect()
 }
 
 #[cfg(test)]
@@ -43,10 +43,7 @@ mod tests {
         let (first, second) = (random_token("ts_"), random_token("ts_"));
         assert!(first.starts_with("ts_") && first.len() == 3 + 64);
         assert_ne!(first, second);
-        assert_eq!(
-            sha256_hex("abc"),
-            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
+        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(random_password().len(), 20);
     }
 }

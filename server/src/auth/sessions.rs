@@ -1,4 +1,4 @@
-//! Browser sessions: a random token in an HttpOnly cookie, stored in the
+//! Browser sessions: a random token in an `HttpOnly` cookie, stored in the
 //! database as its SHA-256, with a CSRF token tied to it.
 
 use super::password::{PasswordHash, dummy_hash};
@@ -28,12 +28,7 @@ pub struct SessionCaller {
 impl Accounts {
     /// Checks a name and password (throttled per account and per `peer`
     /// address) and opens a session.
-    pub async fn sign_in(
-        &self,
-        name: &str,
-        password: &str,
-        peer: Option<&str>,
-    ) -> Result<NewSession, AuthError> {
+    pub async fn sign_in(&self, name: &str, password: &str, peer: Option<&str>) -> Result<NewSession, AuthError> {
         let account_key = format!("user:{}", name.to_lowercase());
         let mut keys = vec![account_key.clone()];
         if let Some(peer) = peer {
@@ -66,19 +61,10 @@ impl Accounts {
             created_at: ActiveValue::Set(now),
             expires_at: ActiveValue::Set(now + micros(self.session_ttl)),
         };
-        sessions::Entity::insert(row)
-            .exec_without_returning(&self.db.write)
-            .await?;
-        let principal = Principal {
-            kind: ActorKind::User,
-            name: user.name,
-            role: Role::parse(&user.role).unwrap_or(Role::Viewer),
-        };
-        Ok(NewSession {
-            token,
-            csrf_token,
-            principal,
-        })
+        sessions::Entity::insert(row).exec_without_returning(&self.db.write).await?;
+        let principal =
+            Principal { kind: ActorKind::User, name: user.name, role: Role::parse(&user.role).unwrap_or(Role::Viewer) };
+        Ok(NewSession { token, csrf_token, principal })
     }
 
     /// The caller behind a session cookie's token, if the session is open.
@@ -87,10 +73,7 @@ impl Accounts {
         if let Some(cached) = self.sessions.get(&key) {
             return Ok(Some(cached));
         }
-        let Some(session) = sessions::Entity::find_by_id(key.clone())
-            .one(&self.db.read)
-            .await?
-        else {
+        let Some(session) = sessions::Entity::find_by_id(key.clone()).one(&self.db.read).await? else {
             return Ok(None);
         };
         if session.expires_at < now_micros() {
@@ -114,9 +97,7 @@ impl Accounts {
 
     /// Ends the session with this key.
     pub async fn sign_out(&self, key: &str) -> Result<(), AuthError> {
-        sessions::Entity::delete_by_id(key.to_owned())
-            .exec(&self.db.write)
-            .await?;
+        sessions::Entity::delete_by_id(key.to_owned()).exec(&self.db.write).await?;
         self.sessions.remove_where(|caller| caller.key == key);
         Ok(())
     }

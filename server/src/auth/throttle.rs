@@ -14,11 +14,7 @@ pub struct Throttle {
 
 impl Throttle {
     pub fn new(limit: u32, window: Duration) -> Throttle {
-        Throttle {
-            limit,
-            window,
-            failures: Mutex::new(HashMap::new()),
-        }
+        Throttle { limit, window, failures: Mutex::new(HashMap::new()) }
     }
 
     /// `Err(wait)` when any of `keys` has used up its attempts.
@@ -43,11 +39,7 @@ impl Throttle {
         let mut failures = self.failures.lock().unwrap_or_else(PoisonError::into_inner);
         let now = Instant::now();
         if failures.len() > 100_000 {
-            failures.retain(|_, times| {
-                times
-                    .last()
-                    .is_some_and(|at| now.duration_since(*at) < self.window)
-            });
+            failures.retain(|_, times| times.last().is_some_and(|at| now.duration_since(*at) < self.window));
         }
         for key in keys {
             failures.entry(key.clone()).or_default().push(now);
@@ -56,10 +48,7 @@ impl Throttle {
 
     /// A successful sign-in clears the account's failures.
     pub fn clear(&self, key: &str) {
-        self.failures
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .remove(key);
+        self.failures.lock().unwrap_or_else(PoisonError::into_inner).remove(key);
     }
 }
 
@@ -75,17 +64,14 @@ mod tests {
         throttle.record_failure(&keys);
         throttle.record_failure(&keys);
         assert!(throttle.check(&keys).is_err());
-        assert!(
-            throttle.check(&["addr:1.2.3.4".to_owned()]).is_err(),
-            "the address is locked too"
-        );
+        assert!(throttle.check(&["addr:1.2.3.4".to_owned()]).is_err(), "the address is locked too");
         std::thread::sleep(Duration::from_millis(100));
         assert!(throttle.check(&keys).is_ok());
     }
 
     #[test]
     fn success_clears_the_account() {
-        let throttle = Throttle::new(1, Duration::from_secs(60));
+        let throttle = Throttle::new(1, Duration::from_mins(1));
         throttle.record_failure(&["user:bob".to_owned()]);
         throttle.clear("user:bob");
         assert!(throttle.check(&["user:bob".to_owned()]).is_ok());

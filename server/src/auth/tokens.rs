@@ -22,9 +22,7 @@ impl Accounts {
     ) -> Result<(api_tokens::Model, String), AuthError> {
         let name = name.trim();
         if name.is_empty() || name.len() > 100 {
-            return Err(AuthError::Invalid(
-                "A token needs a name of 1 to 100 characters.".to_owned(),
-            ));
+            return Err(AuthError::Invalid("A token needs a name of 1 to 100 characters.".to_owned()));
         }
         let secret = random_token(TOKEN_PREFIX);
         let token = api_tokens::Model {
@@ -37,19 +35,14 @@ impl Accounts {
             last_used_at: None,
             revoked_at: None,
         };
-        api_tokens::Entity::insert(
-            crate::engine::store::insertable::<api_tokens::ActiveModel, _>(token.clone()),
-        )
-        .exec_without_returning(&self.db.write)
-        .await?;
+        api_tokens::Entity::insert(crate::engine::store::insertable::<api_tokens::ActiveModel, _>(token.clone()))
+            .exec_without_returning(&self.db.write)
+            .await?;
         Ok((token, secret))
     }
 
     pub async fn list_tokens(&self) -> Result<Vec<api_tokens::Model>, AuthError> {
-        Ok(api_tokens::Entity::find()
-            .order_by_desc(api_tokens::Column::CreatedAt)
-            .all(&self.db.read)
-            .await?)
+        Ok(api_tokens::Entity::find().order_by_desc(api_tokens::Column::CreatedAt).all(&self.db.read).await?)
     }
 
     /// Revokes a token at once (in this process; within seconds elsewhere).
@@ -63,18 +56,12 @@ impl Accounts {
         }
         let revoked_at = now_micros();
         api_tokens::Entity::update_many()
-            .col_expr(
-                api_tokens::Column::RevokedAt,
-                sea_orm::sea_query::Expr::value(revoked_at),
-            )
+            .col_expr(api_tokens::Column::RevokedAt, sea_orm::sea_query::Expr::value(revoked_at))
             .filter(api_tokens::Column::Id.eq(id))
             .exec(&self.db.write)
             .await?;
         self.tokens.remove_where(|(token_id, _)| *token_id == id);
-        Ok(api_tokens::Model {
-            revoked_at: Some(revoked_at),
-            ..token
-        })
+        Ok(api_tokens::Model { revoked_at: Some(revoked_at), ..token })
     }
 
     /// The caller behind a bearer token, if it is valid and not revoked.
@@ -83,27 +70,26 @@ impl Accounts {
             return Ok(None);
         }
         let hash = sha256_hex(secret);
-        let (id, principal) = match self.tokens.get(&hash) {
-            Some(cached) => cached,
-            None => {
-                let Some(token) = api_tokens::Entity::find()
-                    .filter(api_tokens::Column::TokenHash.eq(hash.clone()))
-                    .one(&self.db.read)
-                    .await?
-                else {
-                    return Ok(None);
-                };
-                if token.revoked_at.is_some() {
-                    return Ok(None);
-                }
-                let principal = Principal {
-                    kind: ActorKind::Token,
-                    name: token.name,
-                    role: Role::parse(&token.role).unwrap_or(Role::Viewer),
-                };
-                self.tokens.insert(hash, (token.id, principal.clone()));
-                (token.id, principal)
+        let (id, principal) = if let Some(cached) = self.tokens.get(&hash) {
+            cached
+        } else {
+            let Some(token) = api_tokens::Entity::find()
+                .filter(api_tokens::Column::TokenHash.eq(hash.clone()))
+                .one(&self.db.read)
+                .await?
+            else {
+                return Ok(None);
+            };
+            if token.revoked_at.is_some() {
+                return Ok(None);
             }
+            let principal = Principal {
+                kind: ActorKind::Token,
+                name: token.name,
+                role: Role::parse(&token.role).unwrap_or(Role::Viewer),
+            };
+            self.tokens.insert(hash, (token.id, principal.clone()));
+            (token.id, principal)
         };
         self.note_token_use(id).await;
         Ok(Some(principal))
@@ -116,10 +102,7 @@ impl Accounts {
         }
         self.token_uses.insert(id, ());
         let written = api_tokens::Entity::update_many()
-            .col_expr(
-                api_tokens::Column::LastUsedAt,
-                sea_orm::sea_query::Expr::value(now_micros()),
-            )
+            .col_expr(api_tokens::Column::LastUsedAt, sea_orm::sea_query::Expr::value(now_micros()))
             .filter(api_tokens::Column::Id.eq(id))
             .exec(&self.db.write)
             .await;

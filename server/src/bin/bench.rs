@@ -14,7 +14,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use task_starter::config::{Config, ConfigDuration, ConfigSource};
+use task_starter::config::{Config, ConfigDuration, ConfigSource, TaskConfig, WorkerConfig};
 use task_starter::db::Db;
 use task_starter::runtime::{Runtime, catalog};
 use task_starter::{TaskContext, TaskDefinition, TaskError, TaskRegistry};
@@ -42,16 +42,8 @@ async fn stamp(_context: TaskContext, _arguments: Nothing) -> Result<(), TaskErr
 fn registry() -> TaskRegistry {
     TaskRegistry::new()
         .register(TaskDefinition::new("bench.noop", "Does nothing.", noop))
-        .register(TaskDefinition::new(
-            "bench.stamp",
-            "Notes when it starts.",
-            stamp,
-        ))
-        .register(TaskDefinition::new(
-            "bench.probe",
-            "Does nothing, for the latency across processes.",
-            noop,
-        ))
+        .register(TaskDefinition::new("bench.stamp", "Notes when it starts.", stamp))
+        .register(TaskDefinition::new("bench.probe", "Does nothing, for the latency across processes.", noop))
 }
 
 #[derive(Clone)]
@@ -85,27 +77,21 @@ fn options() -> Result<Options, String> {
             "--database" => options.databases = value()?.split(',').map(str::to_owned).collect(),
             "--runs" => options.runs = value()?.parse().map_err(|_| "--runs takes a number")?,
             "--repeat" => {
-                options.repeat = value()?.parse().map_err(|_| "--repeat takes a number")?
+                options.repeat = value()?.parse().map_err(|_| "--repeat takes a number")?;
             }
             "--samples" => {
-                options.samples = value()?.parse().map_err(|_| "--samples takes a number")?
+                options.samples = value()?.parse().map_err(|_| "--samples takes a number")?;
             }
             "--postgres" => options.postgres = value()?,
             "--worker-for" => options.worker_for = Some(value()?),
             "--concurrency" => {
-                options.concurrency = value()?
-                    .parse()
-                    .map_err(|_| "--concurrency takes a number")?
+                options.concurrency = value()?.parse().map_err(|_| "--concurrency takes a number")?;
             }
             "--claim-batch" => {
-                options.claim_batch = value()?
-                    .parse()
-                    .map_err(|_| "--claim-batch takes a number")?
+                options.claim_batch = value()?.parse().map_err(|_| "--claim-batch takes a number")?;
             }
             other => {
-                return Err(format!(
-                    "unknown option {other}; see the top of server/src/bin/bench.rs"
-                ));
+                return Err(format!("unknown option {other}; see the top of server/src/bin/bench.rs"));
             }
         }
     }
@@ -113,48 +99,36 @@ fn options() -> Result<Options, String> {
 }
 
 fn config(url: &str, options: &Options) -> Config {
-    let mut config = Config::default();
-    config.database_url = url.to_owned();
-    config.database_connections = 16;
-    config.worker.concurrency = options.concurrency;
-    config.worker.claim_batch = options.claim_batch;
-    config.worker.poll_interval = ConfigDuration::secs(1);
     // The latency samples are read back after the fact: keep them all.
-    let keep_all = task_starter::config::TaskConfig {
-        history: Some(1_000_000),
-        ..Default::default()
-    };
-    config
-        .tasks
-        .insert("bench.stamp".to_owned(), keep_all.clone());
-    config.tasks.insert("bench.probe".to_owned(), keep_all);
-    config
+    let keep_all = TaskConfig { history: Some(1_000_000), ..TaskConfig::default() };
+    Config {
+        database_url: url.to_owned(),
+        database_connections: 16,
+        worker: WorkerConfig {
+            concurrency: options.concurrency,
+            claim_batch: options.claim_batch,
+            poll_interval: ConfigDuration::secs(1),
+            ..WorkerConfig::default()
+        },
+        tasks: [("bench.stamp".to_owned(), keep_all.clone()), ("bench.probe".to_owned(), keep_all)].into(),
+        ..Config::default()
+    }
 }
 
 async fn open(url: &str, options: &Options) -> Result<Runtime, String> {
     let config = config(url, options);
-    let catalog =
-        catalog(&config, &ConfigSource::BuiltIn, &registry()).map_err(|error| error.to_string())?;
-    let db = Db::connect(url, config.database_connections)
-        .await
-        .map_err(|error| error.to_string())?;
+    let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry()).map_err(|error| error.to_string())?;
+    let db = Db::connect(url, config.database_connections).await.map_err(|error| error.to_string())?;
     db.migrate().await.map_err(|error| error.to_string())?;
     Ok(Runtime::over(db, config, catalog))
 }
 
 fn bench_principal() -> Principal {
-    Principal {
-        kind: ActorKind::Cli,
-        name: "bench".to_owned(),
-        role: Role::Admin,
-    }
+    Principal { kind: ActorKind::Cli, name: "bench".to_owned(), role: Role::Admin }
 }
 
 fn request() -> StartRequest {
-    StartRequest {
-        arguments: serde_json::json!({}),
-        run_as: app::types::RunAs::Me,
-    }
+    StartRequest { arguments: serde_json::json!({}), run_as: app::types::RunAs::Me }
 }
 
 /// Waits until `count` runs have finished in this process.
@@ -164,7 +138,7 @@ async fn drain(finished: &mut tokio::sync::broadcast::Receiver<uuid::Uuid>, coun
         match finished.recv().await {
             Ok(_) => seen += 1,
             Err(tokio::sync::broadcast::error::RecvError::Lagged(skipped)) => {
-                seen += usize::try_from(skipped).unwrap_or(0)
+                seen += usize::try_from(skipped).unwrap_or(0);
             }
             Err(tokio::sync::broadcast::error::RecvError::Closed) => return,
         }
@@ -247,19 +221,18 @@ async fn latency_across_processes(
     samples: usize,
     options: &Options,
 ) -> Result<(f64, f64), String> {
-    let mut worker =
-        tokio::process::Command::new(std::env::current_exe().map_err(|error| error.to_string())?)
-            .args([
-                "--worker-for",
-                url,
-                "--concurrency",
-                &options.concurrency.to_string(),
-                "--claim-batch",
-                &options.claim_batch.to_string(),
-            ])
-            .kill_on_drop(true)
-            .spawn()
-            .map_err(|error| error.to_string())?;
+    let mut worker = tokio::process::Command::new(std::env::current_exe().map_err(|error| error.to_string())?)
+        .args([
+            "--worker-for",
+            url,
+            "--concurrency",
+            &options.concurrency.to_string(),
+            "--claim-batch",
+            &options.claim_batch.to_string(),
+        ])
+        .kill_on_drop(true)
+        .spawn()
+        .map_err(|error| error.to_string())?;
     tokio::time::sleep(Duration::from_millis(1500)).await;
     let mut ids = Vec::with_capacity(samples);
     for _ in 0..samples {
@@ -274,22 +247,14 @@ async fn latency_across_processes(
     let principal = bench_principal();
     let mut latencies = Vec::with_capacity(samples);
     for id in ids {
-        let run = runtime
-            .service
-            .wait(&principal, id, |_| {})
-            .await
-            .map_err(|error| error.to_string())?;
+        let run = runtime.service.wait(&principal, id, |_| {}).await.map_err(|error| error.to_string())?;
         let (Some(created), Some(started)) = (
             task_starter::clock::from_rfc3339(&run.created_at),
-            run.started_at
-                .as_deref()
-                .and_then(task_starter::clock::from_rfc3339),
+            run.started_at.as_deref().and_then(task_starter::clock::from_rfc3339),
         ) else {
             continue;
         };
-        latencies.push(Duration::from_micros(
-            u64::try_from(started - created).unwrap_or(0),
-        ));
+        latencies.push(Duration::from_micros(u64::try_from(started - created).unwrap_or(0)));
     }
     let _ = worker.start_kill();
     Ok(percentiles(&mut latencies))
@@ -304,15 +269,9 @@ fn per_second(runs: usize, elapsed: Duration) -> f64 {
 fn percentiles(latencies: &mut [Duration]) -> (f64, f64) {
     latencies.sort();
     let at = |fraction: f64| {
-        #[allow(
-            clippy::cast_precision_loss,
-            clippy::cast_possible_truncation,
-            clippy::cast_sign_loss
-        )]
+        #[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation, clippy::cast_sign_loss)]
         let index = ((latencies.len().saturating_sub(1)) as f64 * fraction).round() as usize;
-        latencies
-            .get(index)
-            .map_or(0.0, |latency| latency.as_secs_f64() * 1000.0)
+        latencies.get(index).map_or(0.0, |latency| latency.as_secs_f64() * 1000.0)
     };
     (at(0.5), at(0.99))
 }
@@ -327,24 +286,15 @@ async fn fresh_database(kind: &str, postgres: &str) -> Result<(String, Option<St
     use sqlx::{Connection, Executor};
     let name = format!("ts_bench_{}", uuid::Uuid::new_v4().simple());
     match kind {
-        "sqlite" => Ok((
-            format!("sqlite://{}/{name}.db", std::env::temp_dir().display()),
-            None,
-        )),
+        "sqlite" => Ok((format!("sqlite://{}/{name}.db", std::env::temp_dir().display()), None)),
         "postgres" => {
-            let mut connection = sqlx::PgConnection::connect(postgres)
-                .await
-                .map_err(|error| format!("{postgres}: {error}"))?;
+            let mut connection =
+                sqlx::PgConnection::connect(postgres).await.map_err(|error| format!("{postgres}: {error}"))?;
             connection
-                .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                    "CREATE DATABASE {name}"
-                ))))
+                .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))))
                 .await
                 .map_err(|error| error.to_string())?;
-            let base = &postgres[..postgres
-                .rfind('/')
-                .ok_or("the PostgreSQL URL ends with /DATABASE")?
-                + 1];
+            let base = &postgres[..=postgres.rfind('/').ok_or("the PostgreSQL URL ends with /DATABASE")?];
             Ok((format!("{base}{name}"), Some(name)))
         }
         other => Err(format!("unknown database {other}: use sqlite or postgres")),
@@ -353,21 +303,16 @@ async fn fresh_database(kind: &str, postgres: &str) -> Result<(String, Option<St
 
 async fn drop_database(postgres: &str, name: Option<String>, url: &str) {
     use sqlx::{Connection, Executor};
-    match name {
-        Some(name) => {
-            if let Ok(mut connection) = sqlx::PgConnection::connect(postgres).await {
-                let _ = connection
-                    .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!(
-                        "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-                    ))))
-                    .await;
-            }
+    if let Some(name) = name {
+        if let Ok(mut connection) = sqlx::PgConnection::connect(postgres).await {
+            let _ = connection
+                .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))))
+                .await;
         }
-        None => {
-            let path = url.trim_start_matches("sqlite://");
-            for suffix in ["", "-wal", "-shm"] {
-                let _ = std::fs::remove_file(format!("{path}{suffix}"));
-            }
+    } else {
+        let path = url.trim_start_matches("sqlite://");
+        for suffix in ["", "-wal", "-shm"] {
+            let _ = std::fs::remove_file(format!("{path}{suffix}"));
         }
     }
 }
@@ -397,37 +342,17 @@ async fn bench(options: Options) -> Result<(), String> {
         std::future::pending::<()>().await;
     }
     let runs = options.runs;
-    println!(
-        "# {} runs per figure, median of {}; {} latency samples",
-        runs, options.repeat, options.samples
-    );
+    println!("# {} runs per figure, median of {}; {} latency samples", runs, options.repeat, options.samples);
     for kind in options.databases.clone() {
-        let per_call = measure(&kind, &options, |runtime, _| async move {
-            start_per_call(&runtime, runs).await
-        })
-        .await?;
-        println!(
-            "{kind:<8} start per call, until success   {:>9.0} runs/s",
-            median(per_call)
-        );
-        let bulk = measure(&kind, &options, |runtime, _| async move {
-            bulk_start(&runtime, runs).await
-        })
-        .await?;
-        println!(
-            "{kind:<8} bulk start, then drain          {:>9.0} runs/s",
-            median(bulk)
-        );
+        let per_call =
+            measure(&kind, &options, |runtime, _| async move { start_per_call(&runtime, runs).await }).await?;
+        println!("{kind:<8} start per call, until success   {:>9.0} runs/s", median(per_call));
+        let bulk = measure(&kind, &options, |runtime, _| async move { bulk_start(&runtime, runs).await }).await?;
+        println!("{kind:<8} bulk start, then drain          {:>9.0} runs/s", median(bulk));
         let samples = options.samples;
-        let single = Options {
-            repeat: 1,
-            ..options.clone()
-        };
+        let single = Options { repeat: 1, ..options.clone() };
         let latency = if kind == "sqlite" {
-            measure(&kind, &single, |runtime, _| async move {
-                latency_in_process(&runtime, samples).await
-            })
-            .await?
+            measure(&kind, &single, |runtime, _| async move { latency_in_process(&runtime, samples).await }).await?
         } else {
             measure(&kind, &single, |runtime, url| {
                 let options = single.clone();
@@ -436,11 +361,8 @@ async fn bench(options: Options) -> Result<(), String> {
             .await?
         };
         let (p50, p99) = latency[0];
-        let how = if kind == "sqlite" {
-            "start → task body, one process"
-        } else {
-            "start → claim, across processes"
-        };
+        let how =
+            if kind == "sqlite" { "start → task body, one process" } else { "start → claim, across processes" };
         println!("{kind:<8} {how:<31}   p50 {p50:.3} ms   p99 {p99:.3} ms");
     }
     Ok(())

@@ -7,12 +7,7 @@ use app::types::{Origin, RunState};
 
 pub fn list_tasks(runtime: &Runtime) -> Result<(), CliError> {
     for task in runtime.service.list_tasks(&cli_principal())? {
-        println!(
-            "{:<40} {:<8} {}",
-            task.path,
-            task.kind.as_str(),
-            task.description
-        );
+        println!("{:<40} {:<8} {}", task.path, task.kind.as_str(), task.description);
     }
     Ok(())
 }
@@ -24,23 +19,17 @@ pub async fn run(
     run_as: Option<String>,
     wait: bool,
 ) -> Result<(), CliError> {
-    let arguments: serde_json::Value = serde_json::from_str(arguments)
-        .map_err(|error| CliError::Usage(format!("--args is not JSON: {error}")))?;
+    let arguments: serde_json::Value =
+        serde_json::from_str(arguments).map_err(|error| CliError::Usage(format!("--args is not JSON: {error}")))?;
     let principal = cli_principal();
-    let run = runtime
-        .service
-        .start_as(&principal, task, arguments, run_as, Origin::Cli)
-        .await?;
+    let run = runtime.service.start_as(&principal, task, arguments, run_as, Origin::Cli).await?;
     println!("Started run {} of {task}.", run.id);
     if !wait {
         return Ok(());
     }
     let workers = runtime.engine.spawn_workers();
     let mut line = ProgressLine::new();
-    let finished = runtime
-        .service
-        .wait(&principal, run.id, |run| line.show(run))
-        .await;
+    let finished = runtime.service.wait(&principal, run.id, |run| line.show(run)).await;
     line.finish();
     workers.shutdown().await;
     let run = finished?;
@@ -50,10 +39,7 @@ pub async fn run(
             Ok(())
         }
         state => {
-            let detail = run.result.or_else(|| {
-                run.error
-                    .map(|error| format!("{}: {}", error.kind, error.message))
-            });
+            let detail = run.result.or_else(|| run.error.map(|error| format!("{}: {}", error.kind, error.message)));
             eprintln!("{}: {}", state.label(), detail.unwrap_or_default());
             Err(CliError::RunFailed)
         }

@@ -8,9 +8,7 @@ use std::net::SocketAddr;
 use std::time::Duration;
 
 pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
-    let password = std::env::var("TASK_STARTER_ADMIN_PASSWORD")
-        .ok()
-        .filter(|password| !password.is_empty());
+    let password = std::env::var("TASK_STARTER_ADMIN_PASSWORD").ok().filter(|password| !password.is_empty());
     let first_admin = runtime
         .service
         .accounts()
@@ -18,21 +16,13 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
         .await
         .map_err(crate::service::ServiceError::from)?;
     let workers = runtime.engine.spawn_workers();
-    let scheduler = runtime
-        .engine
-        .spawn_scheduler(&runtime.config.schedules)
-        .await
-        .map_err(crate::service::ServiceError::from)?;
+    let scheduler =
+        runtime.engine.spawn_scheduler(&runtime.config.schedules).await.map_err(crate::service::ServiceError::from)?;
     let purge = tokio::spawn(purge_sessions(runtime.clone()));
 
-    let listener = tokio::net::TcpListener::bind(runtime.config.listen)
-        .await
-        .map_err(|error| {
-            CliError::Usage(format!(
-                "cannot listen on {} (listen / TASK_STARTER_LISTEN): {error}",
-                runtime.config.listen
-            ))
-        })?;
+    let listener = tokio::net::TcpListener::bind(runtime.config.listen).await.map_err(|error| {
+        CliError::Usage(format!("cannot listen on {} (listen / TASK_STARTER_LISTEN): {error}", runtime.config.listen))
+    })?;
     let address = listener.local_addr()?;
     let url = match &runtime.config.public_url {
         Some(url) => url.clone(),
@@ -41,21 +31,16 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
     println!("Task Starter is running at {url}");
     if let Some(password) = first_admin {
         if std::env::var("TASK_STARTER_ADMIN_PASSWORD").is_err() {
-            println!(
-                "First start: sign in as \"admin\" with this one-time password (it is not shown again):"
-            );
+            println!("First start: sign in as \"admin\" with this one-time password (it is not shown again):");
             println!("    {password}");
         } else {
             println!("First start: the admin user was created with TASK_STARTER_ADMIN_PASSWORD.");
         }
     }
     let app = web::router(&runtime);
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(shutdown_signal())
+        .await;
     tracing::info!("stopping: finishing or re-queueing running tasks");
     purge.abort();
     scheduler.stop().await;
@@ -79,7 +64,7 @@ async fn purge_sessions(runtime: Runtime) {
         if let Err(error) = runtime.service.accounts().purge_expired_sessions().await {
             tracing::warn!(%error, "could not delete expired sessions");
         }
-        tokio::time::sleep(Duration::from_secs(3600)).await;
+        tokio::time::sleep(Duration::from_hours(1)).await;
     }
 }
 
@@ -88,14 +73,10 @@ pub async fn shutdown_signal() {
     let interrupt = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut terminate =
-            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-                Ok(signal) => signal,
-                Err(_) => {
-                    let _ = interrupt.await;
-                    return;
-                }
-            };
+        let Ok(mut terminate) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) else {
+            let _ = interrupt.await;
+            return;
+        };
         tokio::select! {
             _ = interrupt => {}
             _ = terminate.recv() => {}

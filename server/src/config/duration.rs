@@ -20,13 +20,11 @@ impl ConfigDuration {
 
     pub fn parse(text: &str) -> Result<ConfigDuration, String> {
         let text = text.trim();
-        let split = text
-            .find(|c: char| !c.is_ascii_digit() && c != '.')
-            .unwrap_or(text.len());
+        let split = text.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(text.len());
         let (number, unit) = text.split_at(split);
-        let number: f64 = number.parse().map_err(|_| {
-            format!("{text:?} is not a duration: write e.g. \"500ms\", \"10s\", \"5m\", \"2h\"")
-        })?;
+        let number: f64 = number
+            .parse()
+            .map_err(|_| format!("{text:?} is not a duration: write e.g. \"500ms\", \"10s\", \"5m\", \"2h\""))?;
         let seconds = match unit.trim() {
             "ms" => number / 1000.0,
             "" | "s" => number,
@@ -34,25 +32,17 @@ impl ConfigDuration {
             "h" => number * 3600.0,
             "d" => number * 86400.0,
             other => {
-                return Err(format!(
-                    "unknown unit {other:?} in {text:?}: use ms, s, m, h or d"
-                ));
+                return Err(format!("unknown unit {other:?} in {text:?}: use ms, s, m, h or d"));
             }
         };
-        Duration::try_from_secs_f64(seconds)
-            .map(ConfigDuration)
-            .map_err(|error| format!("{text:?}: {error}"))
+        Duration::try_from_secs_f64(seconds).map(ConfigDuration).map_err(|error| format!("{text:?}: {error}"))
     }
 }
 
 impl fmt::Display for ConfigDuration {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let millis = self.0.as_millis();
-        if millis % 1000 == 0 {
-            write!(f, "{}s", millis / 1000)
-        } else {
-            write!(f, "{millis}ms")
-        }
+        if millis.is_multiple_of(1000) { write!(f, "{}s", millis / 1000) } else { write!(f, "{millis}ms") }
     }
 }
 
@@ -84,37 +74,18 @@ mod tests {
 
     #[test]
     fn units_are_understood() {
-        assert_eq!(
-            ConfigDuration::parse("250ms").unwrap().0,
-            Duration::from_millis(250)
-        );
-        assert_eq!(
-            ConfigDuration::parse("10s").unwrap().0,
-            Duration::from_secs(10)
-        );
-        assert_eq!(
-            ConfigDuration::parse("1.5m").unwrap().0,
-            Duration::from_secs(90)
-        );
-        assert_eq!(
-            ConfigDuration::parse("2h").unwrap().0,
-            Duration::from_secs(7200)
-        );
-        assert_eq!(
-            ConfigDuration::parse("7").unwrap().0,
-            Duration::from_secs(7)
-        );
+        assert_eq!(ConfigDuration::parse("250ms").unwrap().0, Duration::from_millis(250));
+        assert_eq!(ConfigDuration::parse("10s").unwrap().0, Duration::from_secs(10));
+        assert_eq!(ConfigDuration::parse("1.5m").unwrap().0, Duration::from_secs(90));
+        assert_eq!(ConfigDuration::parse("2h").unwrap().0, Duration::from_hours(2));
+        assert_eq!(ConfigDuration::parse("7").unwrap().0, Duration::from_secs(7));
     }
 
     #[test]
     fn nonsense_is_refused_with_a_hint() {
         let error = ConfigDuration::parse("soon").unwrap_err();
         assert!(error.contains("not a duration"), "{error}");
-        assert!(
-            ConfigDuration::parse("3 weeks")
-                .unwrap_err()
-                .contains("unknown unit")
-        );
+        assert!(ConfigDuration::parse("3 weeks").unwrap_err().contains("unknown unit"));
     }
 
     #[test]

@@ -8,11 +8,7 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 /// Environment variables that are not config keys.
-const NOT_KEYS: [&str; 3] = [
-    "TASK_STARTER_CONFIG",
-    "TASK_STARTER_ADMIN_PASSWORD",
-    "TASK_STARTER_LOG",
-];
+const NOT_KEYS: [&str; 3] = ["TASK_STARTER_CONFIG", "TASK_STARTER_ADMIN_PASSWORD", "TASK_STARTER_LOG"];
 const PREFIX: &str = "TASK_STARTER_";
 
 /// Where the config came from.
@@ -64,28 +60,15 @@ pub fn load(
         message: error.to_string(),
     })?;
     let overridden = apply_environment(&mut table, vars)?;
-    let config: Config =
-        serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|error| {
-            let key = error.path().to_string();
-            let origin = overridden
-                .iter()
-                .find(|(set, _)| {
-                    key == **set
-                        || key.starts_with(&format!("{set}."))
-                        || key.starts_with(&format!("{set}["))
-                })
-                .map_or_else(|| source.to_string(), |(_, variable)| variable.clone());
-            ConfigError {
-                key: Some(key),
-                origin,
-                message: error.into_inner().to_string(),
-            }
-        })?;
-    check(&config).map_err(|(key, message)| ConfigError {
-        key: Some(key),
-        origin: source.to_string(),
-        message,
+    let config: Config = serde_path_to_error::deserialize(toml::Value::Table(table)).map_err(|error| {
+        let key = error.path().to_string();
+        let origin = overridden
+            .iter()
+            .find(|(set, _)| key == **set || key.starts_with(&format!("{set}.")) || key.starts_with(&format!("{set}[")))
+            .map_or_else(|| source.to_string(), |(_, variable)| variable.clone());
+        ConfigError { key: Some(key), origin, message: error.into_inner().to_string() }
     })?;
+    check(&config).map_err(|(key, message)| ConfigError { key: Some(key), origin: source.to_string(), message })?;
     Ok((config, source))
 }
 
@@ -106,29 +89,21 @@ fn apply_environment(
         }
         let key = rest.to_ascii_lowercase();
         let parsed = parse_value(&value);
-        let path = match sections
-            .iter()
-            .find(|section| key.starts_with(&format!("{section}_")))
-        {
-            Some(section) => {
-                let field = key[section.len() + 1..].to_owned();
-                let entry = table
-                    .entry(section.clone())
-                    .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-                let toml::Value::Table(inner) = entry else {
-                    return Err(ConfigError {
-                        key: Some(section.clone()),
-                        origin: name,
-                        message: "is not a table".to_owned(),
-                    });
-                };
-                inner.insert(field.clone(), parsed);
-                format!("{section}.{field}")
-            }
-            None => {
-                table.insert(key.clone(), parsed);
-                key
-            }
+        let path = if let Some(section) = sections.iter().find(|section| key.starts_with(&format!("{section}_"))) {
+            let field = key[section.len() + 1..].to_owned();
+            let entry = table.entry(section.clone()).or_insert_with(|| toml::Value::Table(toml::Table::new()));
+            let toml::Value::Table(inner) = entry else {
+                return Err(ConfigError {
+                    key: Some(section.clone()),
+                    origin: name,
+                    message: "is not a table".to_owned(),
+                });
+            };
+            inner.insert(field.clone(), parsed);
+            format!("{section}.{field}")
+        } else {
+            table.insert(key.clone(), parsed);
+            key
         };
         overridden.insert(path, name);
     }
@@ -140,11 +115,7 @@ fn sections() -> Vec<String> {
     let Ok(toml::Value::Table(defaults)) = toml::Value::try_from(Config::default()) else {
         return Vec::new();
     };
-    defaults
-        .into_iter()
-        .filter(|(key, value)| value.is_table() && key != "tasks")
-        .map(|(key, _)| key)
-        .collect()
+    defaults.into_iter().filter(|(key, value)| value.is_table() && key != "tasks").map(|(key, _)| key).collect()
 }
 
 /// A variable's value as TOML (`8`, `true`, `["a", "b"]`), or else as a string.
@@ -169,42 +140,29 @@ fn check(config: &Config) -> Result<(), (String, String)> {
         return Err(((*key).to_owned(), "must be at least 1".to_owned()));
     }
     if config.worker.lease.0.as_millis() < 300 {
-        return Err((
-            "worker.lease".to_owned(),
-            "must be at least 300ms".to_owned(),
-        ));
+        return Err(("worker.lease".to_owned(), "must be at least 300ms".to_owned()));
     }
     if let Some(user) = &config.impersonate_user
         && user.trim().is_empty()
     {
-        return Err((
-            "impersonate_user".to_owned(),
-            "must not be empty; leave it out instead".to_owned(),
-        ));
+        return Err(("impersonate_user".to_owned(), "must not be empty; leave it out instead".to_owned()));
     }
     for (path, task) in &config.tasks {
         let key = |field: &str| format!("tasks.\"{path}\".{field}");
         if path.trim().is_empty() || path.contains(char::is_whitespace) {
-            return Err((
-                format!("tasks.\"{path}\""),
-                "a task path is dotted words without spaces".to_owned(),
-            ));
+            return Err((format!("tasks.\"{path}\""), "a task path is dotted words without spaces".to_owned()));
         }
         match task.kind {
             Some(DeclaredKind::Command) if task.command.is_empty() => {
                 return Err((
                     key("command"),
-                    "a command task needs the program to run, e.g. [\"python3\", \"job.py\"]"
-                        .to_owned(),
+                    "a command task needs the program to run, e.g. [\"python3\", \"job.py\"]".to_owned(),
                 ));
             }
             Some(DeclaredKind::External | DeclaredKind::Command) | None => {}
         }
         if task.kind != Some(DeclaredKind::Command) && !task.command.is_empty() {
-            return Err((
-                key("command"),
-                "only tasks with kind = \"command\" have a command".to_owned(),
-            ));
+            return Err((key("command"), "only tasks with kind = \"command\" have a command".to_owned()));
         }
         if task.max_attempts == Some(0) {
             return Err((key("max_attempts"), "must be at least 1".to_owned()));
@@ -212,21 +170,12 @@ fn check(config: &Config) -> Result<(), (String, String)> {
         if let Some(schema) = &task.arguments_schema
             && let Err(error) = jsonschema::validator_for(schema)
         {
-            return Err((
-                key("arguments_schema"),
-                format!("not a valid JSON Schema: {error}"),
-            ));
+            return Err((key("arguments_schema"), format!("not a valid JSON Schema: {error}")));
         }
     }
     for (index, schedule) in config.schedules.iter().enumerate() {
-        if config.schedules[..index]
-            .iter()
-            .any(|other| other.name == schedule.name)
-        {
-            return Err((
-                format!("schedules[{index}].name"),
-                format!("{:?} is used twice", schedule.name),
-            ));
+        if config.schedules[..index].iter().any(|other| other.name == schedule.name) {
+            return Err((format!("schedules[{index}].name"), format!("{:?} is used twice", schedule.name)));
         }
         if let Err(error) = crate::engine::cron::Cron::parse(&schedule.cron) {
             return Err((format!("schedules[{index}].cron"), error));
@@ -240,10 +189,7 @@ mod tests {
     use super::*;
 
     fn vars(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs
-            .iter()
-            .map(|(key, value)| ((*key).to_owned(), (*value).to_owned()))
-            .collect()
+        pairs.iter().map(|(key, value)| ((*key).to_owned(), (*value).to_owned())).collect()
     }
 
     fn file(text: &str) -> tempfile::NamedTempFile {
@@ -285,10 +231,7 @@ mod tests {
         assert_eq!(error.key.as_deref(), Some("worker.concurrency"));
         let text = error.to_string();
         assert!(text.contains("worker.concurrency"), "{text}");
-        assert!(
-            text.contains(&config_file.path().display().to_string()),
-            "{text}"
-        );
+        assert!(text.contains(&config_file.path().display().to_string()), "{text}");
     }
 
     #[test]

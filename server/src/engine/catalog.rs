@@ -65,8 +65,7 @@ impl Catalog {
             if let Some(TaskConfig { kind: Some(_), .. }) = settings {
                 return Err(CatalogError {
                     key: format!("tasks.\"{}\".kind", definition.path),
-                    message: "a built-in task has this path; remove `kind` to configure it"
-                        .to_owned(),
+                    message: "a built-in task has this path; remove `kind` to configure it".to_owned(),
                 });
             }
             let own = &definition.settings;
@@ -101,15 +100,13 @@ impl Catalog {
                 None => {
                     return Err(CatalogError {
                         key: format!("tasks.\"{path}\""),
-                        message: "no built-in task has this path; set kind = \"command\" or \"external\" to declare one"
-                            .to_owned(),
+                        message:
+                            "no built-in task has this path; set kind = \"command\" or \"external\" to declare one"
+                                .to_owned(),
                     });
                 }
             };
-            let schema = settings
-                .arguments_schema
-                .clone()
-                .unwrap_or_else(|| serde_json::json!({"type": "object"}));
+            let schema = settings.arguments_schema.clone().unwrap_or_else(|| serde_json::json!({"type": "object"}));
             let description = settings.description.clone().unwrap_or_default();
             let defaults = Defaults {
                 history: config.task_history,
@@ -117,57 +114,33 @@ impl Catalog {
                 max_attempts: 1,
                 retry_backoff: Duration::from_secs(1),
             };
-            let task = make_task(
-                path,
-                &description,
-                schema,
-                kind,
-                runner,
-                settings.clone(),
-                defaults,
-            )?;
+            let task = make_task(path, &description, schema, kind, runner, settings.clone(), defaults)?;
             known.push((path.clone(), Arc::new(task)));
         }
         let shown = match &config.show_tasks {
             None => known.iter().map(|(path, _)| path.clone()).collect(),
             Some(list) => {
-                if let Some(unknown) = list
-                    .iter()
-                    .find(|path| !known.iter().any(|(known_path, _)| known_path == *path))
+                if let Some(unknown) = list.iter().find(|path| !known.iter().any(|(known_path, _)| known_path == *path))
                 {
                     return Err(CatalogError {
                         key: "show_tasks".to_owned(),
-                        message: format!(
-                            "{unknown:?} is neither a built-in task nor declared under [tasks]"
-                        ),
+                        message: format!("{unknown:?} is neither a built-in task nor declared under [tasks]"),
                     });
                 }
                 list.clone()
             }
         };
-        let tasks: BTreeMap<_, _> = known
-            .into_iter()
-            .filter(|(path, _)| shown.contains(path))
-            .collect();
+        let tasks: BTreeMap<_, _> = known.into_iter().filter(|(path, _)| shown.contains(path)).collect();
         for (index, schedule) in config.schedules.iter().enumerate() {
-            let runnable = tasks
-                .get(&schedule.task)
-                .is_some_and(|task| !matches!(task.runner, Runner::External));
+            let runnable = tasks.get(&schedule.task).is_some_and(|task| !matches!(task.runner, Runner::External));
             if !runnable {
                 return Err(CatalogError {
                     key: format!("schedules[{index}].task"),
-                    message: format!(
-                        "{:?} is not a task this server shows and runs",
-                        schedule.task
-                    ),
+                    message: format!("{:?} is not a task this server shows and runs", schedule.task),
                 });
             }
         }
-        Ok(Catalog {
-            tasks,
-            shown,
-            default_history: config.task_history,
-        })
+        Ok(Catalog { tasks, shown, default_history: config.task_history })
     }
 
     pub fn get(&self, path: &str) -> Option<&Arc<CatalogTask>> {
@@ -181,16 +154,12 @@ impl Catalog {
 
     /// The paths whose runs this server's workers can execute.
     pub fn runnable_paths(&self) -> Vec<String> {
-        self.list()
-            .filter(|task| !matches!(task.runner, Runner::External))
-            .map(|task| task.info.path.clone())
-            .collect()
+        self.list().filter(|task| !matches!(task.runner, Runner::External)).map(|task| task.info.path.clone()).collect()
     }
 
     /// How many runs of `path` are kept (the global default for unknown paths).
     pub fn history_limit(&self, path: &str) -> u32 {
-        self.get(path)
-            .map_or(self.default_history, |task| task.info.history_limit)
+        self.get(path).map_or(self.default_history, |task| task.info.history_limit)
     }
 }
 
@@ -215,14 +184,8 @@ fn make_task(
         key: format!("tasks.\"{path}\".arguments_schema"),
         message: format!("not a valid JSON Schema: {message}"),
     })?;
-    let timeout = settings
-        .timeout
-        .map(|timeout| timeout.0)
-        .or(defaults.timeout);
-    let max_attempts = settings
-        .max_attempts
-        .unwrap_or(defaults.max_attempts)
-        .max(1);
+    let timeout = settings.timeout.map(|timeout| timeout.0).or(defaults.timeout);
+    let max_attempts = settings.max_attempts.unwrap_or(defaults.max_attempts).max(1);
     let info = Task {
         path: path.to_owned(),
         description: description.to_owned(),
@@ -237,9 +200,7 @@ fn make_task(
         info,
         runner,
         timeout,
-        retry_backoff: settings
-            .retry_backoff
-            .map_or(defaults.retry_backoff, |backoff| backoff.0),
+        retry_backoff: settings.retry_backoff.map_or(defaults.retry_backoff, |backoff| backoff.0),
         validator,
     })
 }

@@ -46,9 +46,8 @@ pub async fn run_command(spec: &CommandSpec, context: TaskContext) -> TaskResult
     if let Some(folder) = &spec.working_dir {
         command.current_dir(folder);
     }
-    let mut child = command
-        .spawn()
-        .map_err(|error| TaskError::crash("spawn", format!("cannot start {program:?}: {error}")))?;
+    let mut child =
+        command.spawn().map_err(|error| TaskError::crash("spawn", format!("cannot start {program:?}: {error}")))?;
 
     let input = serde_json::to_vec(context.arguments()).unwrap_or_default();
     if let Some(mut stdin) = child.stdin.take() {
@@ -61,10 +60,7 @@ pub async fn run_command(spec: &CommandSpec, context: TaskContext) -> TaskResult
     let read_stdout = async {
         let mut text = String::new();
         if let Some(stdout) = stdout {
-            let _ = stdout
-                .take(MAX_RESULT_BYTES)
-                .read_to_string(&mut text)
-                .await;
+            let _ = stdout.take(MAX_RESULT_BYTES).read_to_string(&mut text).await;
         }
         text
     };
@@ -94,10 +90,7 @@ pub async fn run_command(spec: &CommandSpec, context: TaskContext) -> TaskResult
 }
 
 /// Logs each stderr line, reports `::progress` lines, and keeps the last lines.
-async fn follow_stderr(
-    stderr: Option<tokio::process::ChildStderr>,
-    context: &TaskContext,
-) -> VecDeque<String> {
+async fn follow_stderr(stderr: Option<tokio::process::ChildStderr>, context: &TaskContext) -> VecDeque<String> {
     let mut last_lines = VecDeque::with_capacity(FAILURE_LINES);
     let Some(stderr) = stderr else {
         return last_lines;
@@ -106,9 +99,7 @@ async fn follow_stderr(
     while let Ok(Some(line)) = lines.next_line().await {
         if let Some(report) = line.strip_prefix("::progress ") {
             let (fraction, message) = report.split_once(' ').unwrap_or((report, ""));
-            context
-                .progress(fraction.trim().parse().ok(), message.trim())
-                .await;
+            context.progress(fraction.trim().parse().ok(), message.trim()).await;
             continue;
         }
         context.log_at("stderr", line.clone()).await;

@@ -54,19 +54,8 @@ pub struct ContextParts {
 }
 
 impl TaskContext {
-    pub fn new(
-        parts: ContextParts,
-        cancel: watch::Receiver<bool>,
-        reporter: Arc<dyn RunReporter>,
-    ) -> TaskContext {
-        let ContextParts {
-            run_id,
-            task,
-            arguments,
-            started_by,
-            run_as,
-            attempt,
-        } = parts;
+    pub fn new(parts: ContextParts, cancel: watch::Receiver<bool>, reporter: Arc<dyn RunReporter>) -> TaskContext {
+        let ContextParts { run_id, task, arguments, started_by, run_as, attempt } = parts;
         TaskContext {
             inner: Arc::new(Inner {
                 run_id,
@@ -115,9 +104,7 @@ impl TaskContext {
 
     /// Reports how far the task is; `fraction` runs from 0.0 to 1.0.
     pub async fn progress(&self, fraction: Option<f64>, message: impl Into<String>) {
-        let fraction = fraction
-            .filter(|value| value.is_finite())
-            .map(|value| value.clamp(0.0, 1.0));
+        let fraction = fraction.filter(|value| value.is_finite()).map(|value| value.clamp(0.0, 1.0));
         let message = Some(message.into()).filter(|text| !text.is_empty());
         *lock(&self.inner.last_progress) = Some((fraction, message.clone()));
         let due = {
@@ -129,10 +116,7 @@ impl TaskContext {
             due
         };
         if due {
-            self.inner
-                .reporter
-                .progress(self.inner.run_id, fraction, message)
-                .await;
+            self.inner.reporter.progress(self.inner.run_id, fraction, message).await;
         }
     }
 
@@ -150,17 +134,10 @@ impl TaskContext {
     pub async fn log_at(&self, level: &str, message: impl Into<String>) {
         let written = self.inner.log_lines.fetch_add(1, Ordering::Relaxed);
         if written < MAX_LOG_LINES {
-            self.inner
-                .reporter
-                .log(self.inner.run_id, level, message.into())
-                .await;
+            self.inner.reporter.log(self.inner.run_id, level, message.into()).await;
         } else if written == MAX_LOG_LINES {
-            let notice =
-                format!("The log is full ({MAX_LOG_LINES} lines); later lines are not kept.");
-            self.inner
-                .reporter
-                .log(self.inner.run_id, "warn", notice)
-                .await;
+            let notice = format!("The log is full ({MAX_LOG_LINES} lines); later lines are not kept.");
+            self.inner.reporter.log(self.inner.run_id, "warn", notice).await;
         }
     }
 

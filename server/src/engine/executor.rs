@@ -50,31 +50,16 @@ pub async fn execute(pool: Arc<Pool>, run: runs::Model, permit: OwnedSemaphorePe
                     let (spec, context) = (Arc::clone(spec), context.clone());
                     Box::pin(async move { run_command(&spec, context).await })
                 }
-                Runner::External => crash(
-                    "external",
-                    "runs of external tasks are reported, not run here",
-                ),
+                Runner::External => crash("external", "runs of external tasks are reported, not run here"),
             };
             (future, task.timeout, task.retry_backoff)
         }
-        None => (
-            crash("unknown_task", "this server does not know the task"),
-            None,
-            Duration::from_secs(1),
-        ),
+        None => (crash("unknown_task", "this server does not know the task"), None, Duration::from_secs(1)),
     };
 
     let mut handle = tokio::spawn(future);
-    shared
-        .running
-        .insert(run.id, cancel_sender, handle.abort_handle());
-    let outcome = wait_for(
-        &mut handle,
-        timeout,
-        cancel.clone(),
-        shared.settings.cancel_grace,
-    )
-    .await;
+    shared.running.insert(run.id, cancel_sender, handle.abort_handle());
+    let outcome = wait_for(&mut handle, timeout, cancel.clone(), shared.settings.cancel_grace).await;
     shared.running.remove(run.id);
     drop(permit);
     pool.slot_freed.notify_one();

@@ -33,10 +33,7 @@ pub async fn heartbeat_loop(engine: Arc<Shared>, mut stop: watch::Receiver<bool>
                 }
                 // A run missing twice in a row was taken back by a rescuer:
                 // running it on would run it twice.
-                let missing: HashSet<Uuid> = local
-                    .into_iter()
-                    .filter(|id| !held_ids.contains(id))
-                    .collect();
+                let missing: HashSet<Uuid> = local.into_iter().filter(|id| !held_ids.contains(id)).collect();
                 for id in missing.intersection(&missing_before) {
                     tracing::warn!(run = %id, "lost the lease of a run; stopping it here");
                     engine.running.abort(*id);

@@ -10,7 +10,7 @@ use crate::db::entities::{run_attempts, runs};
 use std::time::Duration;
 
 /// The longest wait between two attempts.
-const MAX_BACKOFF: Duration = Duration::from_secs(3600);
+const MAX_BACKOFF: Duration = Duration::from_hours(1);
 
 /// How an attempt ended.
 #[derive(Debug)]
@@ -45,53 +45,33 @@ pub fn settle(outcome: Outcome, facts: &AttemptFacts<'_>) -> Settlement {
         Outcome::Returned(Err(TaskError::Failure(message))) if facts.cancel_requested => {
             Ending::Done("cancelled", Some(message), Some(cancelled()))
         }
-        Outcome::Returned(Err(TaskError::Failure(message))) => {
-            Ending::Done("failure", Some(message), None)
-        }
+        Outcome::Returned(Err(TaskError::Failure(message))) => Ending::Done("failure", Some(message), None),
         Outcome::ForcedCancel => Ending::Done(
             "cancelled",
             None,
-            Some((
-                "cancelled".to_owned(),
-                "Cancelled on request; the task did not stop by itself in time.".to_owned(),
-            )),
+            Some(("cancelled".to_owned(), "Cancelled on request; the task did not stop by itself in time.".to_owned())),
         ),
         Outcome::Returned(Err(TaskError::Crash { kind, message })) => Ending::Crash(kind, message),
         Outcome::Panicked(message) => Ending::Crash("panic".to_owned(), message),
-        Outcome::TimedOut(limit) => Ending::Crash(
-            "timeout".to_owned(),
-            format!(
-                "Stopped after running longer than {}s.",
-                limit.as_secs_f64()
-            ),
-        ),
+        Outcome::TimedOut(limit) => {
+            Ending::Crash("timeout".to_owned(), format!("Stopped after running longer than {}s.", limit.as_secs_f64()))
+        }
     };
     let (state, result, error) = match ending {
         Ending::Done(state, result, error) => (state, result, error),
-        Ending::Crash(kind, message) if facts.cancel_requested => {
-            ("cancelled", None, Some((kind, message)))
-        }
-        Ending::Crash(kind, message) if run.attempt < run.max_attempts => {
-            ("pending", None, Some((kind, message)))
-        }
+        Ending::Crash(kind, message) if facts.cancel_requested => ("cancelled", None, Some((kind, message))),
+        Ending::Crash(kind, message) if run.attempt < run.max_attempts => ("pending", None, Some((kind, message))),
         Ending::Crash(kind, message) => ("failure", None, Some((kind, message))),
     };
     let retrying = state == "pending";
-    let run_after = if retrying {
-        facts.now + micros(backoff(facts.retry_backoff, run.attempt))
-    } else {
-        run.run_after
-    };
+    let run_after =
+        if retrying { facts.now + micros(backoff(facts.retry_backoff, run.attempt)) } else { run.run_after };
     let (error_kind, error_message) = error.unzip();
     let attempt = (run.max_attempts > 1).then(|| run_attempts::Model {
         run_id: run.id,
         attempt: run.attempt,
         worker: facts.worker.to_owned(),
-        state: if retrying {
-            "failure".to_owned()
-        } else {
-            state.to_owned()
-        },
+        state: if retrying { "failure".to_owned() } else { state.to_owned() },
         error_kind: error_kind.clone(),
         error_message: error_message.clone(),
         started_at: facts.started_at,
@@ -123,9 +103,7 @@ enum Ending {
 
 /// `base`, then twice that, and so on, after attempt 1, 2, ...
 pub fn backoff(base: Duration, attempt: i32) -> Duration {
-    let doublings = u32::try_from(attempt.saturating_sub(1))
-        .unwrap_or(0)
-        .min(20);
+    let doublings = u32::try_from(attempt.saturating_sub(1)).unwrap_or(0).min(20);
     base.saturating_mul(1 << doublings).min(MAX_BACKOFF)
 }
 
@@ -177,15 +155,8 @@ mod tests {
 
     #[test]
     fn a_value_is_success_with_the_value_as_result() {
-        let settled = settle_for(
-            Outcome::Returned(Ok(Some("done".to_owned()))),
-            &run(1, 1),
-            false,
-        );
-        assert_eq!(
-            (settled.state, settled.result.as_deref(), settled.error_kind),
-            ("success", Some("done"), None)
-        );
+        let settled = settle_for(Outcome::Returned(Ok(Some("done".to_owned()))), &run(1, 1), false);
+        assert_eq!((settled.state, settled.result.as_deref(), settled.error_kind), ("success", Some("done"), None));
         assert_eq!(settled.finished_at, Some(5_000_000));
     }
 
@@ -223,14 +194,8 @@ mod tests {
     fn a_cancel_ends_the_run_as_cancelled_even_with_attempts_left() {
         let outcome = Outcome::Returned(Err(TaskError::Failure("stopped at 3".to_owned())));
         let settled = settle_for(outcome, &run(1, 3), true);
-        assert_eq!(
-            (settled.state, settled.result.as_deref()),
-            ("cancelled", Some("stopped at 3"))
-        );
-        assert_eq!(
-            settle_for(Outcome::ForcedCancel, &run(1, 1), true).state,
-            "cancelled"
-        );
+        assert_eq!((settled.state, settled.result.as_deref()), ("cancelled", Some("stopped at 3")));
+        assert_eq!(settle_for(Outcome::ForcedCancel, &run(1, 1), true).state, "cancelled");
     }
 
     #[test]

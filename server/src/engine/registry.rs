@@ -12,8 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 /// A registered function, taking its arguments as JSON.
-pub type TaskFn =
-    Arc<dyn Fn(TaskContext, serde_json::Value) -> BoxFuture<'static, TaskResult> + Send + Sync>;
+pub type TaskFn = Arc<dyn Fn(TaskContext, serde_json::Value) -> BoxFuture<'static, TaskResult> + Send + Sync>;
 
 /// A Rust task: its path, description, argument schema, function and defaults.
 #[derive(Clone)]
@@ -113,8 +112,7 @@ impl TaskRegistry {
     /// so a team can override a built-in task.
     #[must_use]
     pub fn register(mut self, definition: TaskDefinition) -> TaskRegistry {
-        self.definitions
-            .retain(|known| known.path != definition.path);
+        self.definitions.retain(|known| known.path != definition.path);
         self.definitions.push(definition);
         self
     }
@@ -122,10 +120,7 @@ impl TaskRegistry {
     /// Adds every task of `other`.
     #[must_use]
     pub fn merge(self, other: TaskRegistry) -> TaskRegistry {
-        other
-            .definitions
-            .into_iter()
-            .fold(self, TaskRegistry::register)
+        other.definitions.into_iter().fold(self, TaskRegistry::register)
     }
 
     pub fn definitions(&self) -> &[TaskDefinition] {

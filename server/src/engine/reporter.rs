@@ -46,10 +46,7 @@ impl RunReporter for DbReporter {
             level: ActiveValue::Set(level.to_owned()),
             message: ActiveValue::Set(message),
         };
-        if let Err(error) = run_logs::Entity::insert(line)
-            .exec_without_returning(&self.db.write)
-            .await
-        {
+        if let Err(error) = run_logs::Entity::insert(line).exec_without_returning(&self.db.write).await {
             tracing::warn!(run = %run, %error, "could not save a run's log line");
         }
     }

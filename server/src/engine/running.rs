@@ -32,8 +32,7 @@ impl RunningRuns {
 
     /// Tells the run's task that a cancel was asked; false when it is not running here.
     pub fn signal_cancel(&self, id: Uuid) -> bool {
-        self.with(|map| map.get(&id).map(|entry| entry.cancel.send_replace(true)))
-            .is_some()
+        self.with(|map| map.get(&id).map(|entry| entry.cancel.send_replace(true))).is_some()
     }
 
     /// Stops the run's task at once (its lease was lost).

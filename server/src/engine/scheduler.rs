@@ -25,10 +25,7 @@ pub struct Scheduler {
 impl Scheduler {
     pub(super) fn spawn(engine: Engine) -> Scheduler {
         let (stop, stopped) = watch::channel(false);
-        Scheduler {
-            stop,
-            task: tokio::spawn(run(engine.shared, stopped)),
-        }
+        Scheduler { stop, task: tokio::spawn(run(engine.shared, stopped)) }
     }
 
     pub async fn stop(self) {
@@ -43,10 +40,7 @@ async fn run(engine: Arc<Shared>, mut stop: watch::Receiver<bool>) {
             tracing::warn!(%error, "the scheduler could not fire due schedules");
         }
         let wait = match store::next_tick(&engine.db).await {
-            Ok(Some(next)) => {
-                Duration::from_micros(u64::try_from(next - now_micros()).unwrap_or(0))
-                    .min(MAX_SLEEP)
-            }
+            Ok(Some(next)) => Duration::from_micros(u64::try_from(next - now_micros()).unwrap_or(0)).min(MAX_SLEEP),
             Ok(None) | Err(_) => MAX_SLEEP,
         };
         tokio::select! {
@@ -68,25 +62,15 @@ pub async fn fire_due(engine: &Shared) -> Result<usize, sea_orm::DbErr> {
     Ok(fired)
 }
 
-async fn fire(
-    engine: &Shared,
-    schedule: &schedules::Model,
-    now: i64,
-) -> Result<bool, sea_orm::DbErr> {
-    let (Some(tick), Some(task)) = (schedule.next_fire_at, engine.catalog.get(&schedule.task))
-    else {
+async fn fire(engine: &Shared, schedule: &schedules::Model, now: i64) -> Result<bool, sea_orm::DbErr> {
+    let (Some(tick), Some(task)) = (schedule.next_fire_at, engine.catalog.get(&schedule.task)) else {
         return Ok(false);
     };
     // Ticks missed while nothing ran fire once, not once each.
-    let next = Cron::parse(&schedule.cron)
-        .ok()
-        .and_then(|cron| cron.next_after(now));
+    let next = Cron::parse(&schedule.cron).ok().and_then(|cron| cron.next_after(now));
     let arguments = serde_json::from_str(&schedule.arguments).unwrap_or_default();
     let run_as = engine.schedule_run_as(&schedule.name);
-    let started_by = Actor {
-        kind: ActorKind::Schedule,
-        name: schedule.name.clone(),
-    };
+    let started_by = Actor { kind: ActorKind::Schedule, name: schedule.name.clone() };
     let run = new_run(task, arguments, started_by, run_as, Origin::Schedule, None);
     let fired = store::fire_tick(&engine.db, &schedule.name, tick, next, &run).await?;
     if fired {

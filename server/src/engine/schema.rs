@@ -58,10 +58,7 @@ fn resolve<'a>(schema: &'a Value, root: &'a Value) -> &'a Value {
 fn type_of(schema: &Value) -> Option<&str> {
     match schema.get("type")? {
         Value::String(name) => Some(name),
-        Value::Array(names) => names
-            .iter()
-            .filter_map(Value::as_str)
-            .find(|name| *name != "null"),
+        Value::Array(names) => names.iter().filter_map(Value::as_str).find(|name| *name != "null"),
         _ => None,
     }
 }
@@ -71,19 +68,14 @@ pub struct ArgumentsValidator(jsonschema::Validator);
 
 impl ArgumentsValidator {
     pub fn new(schema: &Value) -> Result<ArgumentsValidator, String> {
-        jsonschema::validator_for(schema)
-            .map(ArgumentsValidator)
-            .map_err(|error| error.to_string())
+        jsonschema::validator_for(schema).map(ArgumentsValidator).map_err(|error| error.to_string())
     }
 
     /// Every way `arguments` breaks the schema, each at its JSON pointer.
     pub fn check(&self, arguments: &Value) -> Vec<FieldError> {
         self.0
             .iter_errors(arguments)
-            .map(|error| FieldError {
-                pointer: error.instance_path().to_string(),
-                message: error.to_string(),
-            })
+            .map(|error| FieldError { pointer: error.instance_path().to_string(), message: error.to_string() })
             .collect()
     }
 }
@@ -106,10 +98,7 @@ mod tests {
             "required": ["text", "inner"],
             "$defs": {"Inner": {"type": "object", "properties": {"flag": {"type": "boolean", "default": true}}}}
         });
-        assert_eq!(
-            default_arguments(&schema),
-            json!({"text": "", "number": 5, "inner": {"flag": true}})
-        );
+        assert_eq!(default_arguments(&schema), json!({"text": "", "number": 5, "inner": {"flag": true}}));
     }
 
     #[test]
@@ -123,15 +112,7 @@ mod tests {
         let errors = validator.check(&json!({"number": "five"}));
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors.iter().any(|error| error.pointer == "/number"));
-        assert!(
-            errors
-                .iter()
-                .any(|error| error.pointer.is_empty() && error.message.contains("text"))
-        );
-        assert!(
-            validator
-                .check(&json!({"text": "x", "number": 1}))
-                .is_empty()
-        );
+        assert!(errors.iter().any(|error| error.pointer.is_empty() && error.message.contains("text")));
+        assert!(validator.check(&json!({"text": "x", "number": 1})).is_empty());
     }
 }

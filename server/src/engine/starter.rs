@@ -34,10 +34,7 @@ impl Starter {
     /// it is committed and the workers are woken.
     pub async fn start(&self, row: NewRun) -> Result<(), DbErr> {
         let (reply, answer) = oneshot::channel();
-        self.jobs
-            .send(Job { row, reply })
-            .await
-            .map_err(|_| stopped())?;
+        self.jobs.send(Job { row, reply }).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
 }
@@ -52,16 +49,14 @@ async fn run(engine: Weak<Shared>, mut queue: mpsc::Receiver<Job>) {
         let Some(engine) = engine.upgrade() else {
             return;
         };
-        let (rows, replies): (Vec<NewRun>, Vec<_>) =
-            jobs.drain(..).map(|job| (job.row, job.reply)).unzip();
+        let (rows, replies): (Vec<NewRun>, Vec<_>) = jobs.drain(..).map(|job| (job.row, job.reply)).unzip();
         let result = insert(&engine, &rows).await;
         for reply in replies {
-            let _ = reply.send(
-                result
-                    .as_ref()
-                    .map(|()| ())
-                    .map_err(|error| DbErr::Custom(error.to_string())),
-            );
+            let answer = match &result {
+                Ok(()) => Ok(()),
+                Err(error) => Err(DbErr::Custom(error.to_string())),
+            };
+            let _ = reply.send(answer);
         }
     }
 }

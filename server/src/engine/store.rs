@@ -18,14 +18,11 @@ pub use history::trim_history;
 pub use insert::{NewRun, insert_rows, insert_runs};
 pub use lease::{LostRun, heartbeat, lost_runs, requeue_owned, rescue};
 pub use schedules::{
-    due_schedules, find_schedule, fire_tick, list_schedules, next_tick, record_run_now, set_paused,
-    sync_schedules,
+    due_schedules, find_schedule, fire_tick, list_schedules, next_tick, record_run_now, set_paused, sync_schedules,
 };
 
 use crate::db::{Backend, Db};
-use sea_orm::{
-    ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, IntoActiveModel, Statement, Value,
-};
+use sea_orm::{ActiveModelTrait, ConnectionTrait, DbBackend, DbErr, IntoActiveModel, Statement, Value};
 
 /// The notification channel that wakes workers when runs become claimable.
 pub const WORK_CHANNEL: &str = "task_starter_work";
@@ -39,9 +36,7 @@ pub const FINISHED_STATES: &str = "('success', 'failure', 'cancelled')";
 pub fn statement(backend: Backend, sql: &str, values: Vec<Value>) -> Statement {
     match backend {
         Backend::Postgres => Statement::from_sql_and_values(DbBackend::Postgres, sql, values),
-        Backend::Sqlite => {
-            Statement::from_sql_and_values(DbBackend::Sqlite, numbered_question_marks(sql), values)
-        }
+        Backend::Sqlite => Statement::from_sql_and_values(DbBackend::Sqlite, numbered_question_marks(sql), values),
     }
 }
 
@@ -63,10 +58,7 @@ pub fn insertable<A: ActiveModelTrait, M: IntoActiveModel<A>>(model: M) -> A {
 
 /// `$first, $first+1, ...`: placeholders for a list of `count` values.
 pub fn placeholders(first: usize, count: usize) -> String {
-    (first..first + count)
-        .map(|index| format!("${index}"))
-        .collect::<Vec<_>>()
-        .join(", ")
+    (first..first + count).map(|index| format!("${index}")).collect::<Vec<_>>().join(", ")
 }
 
 /// Wakes the workers of every process (PostgreSQL) once the transaction
@@ -74,11 +66,7 @@ pub fn placeholders(first: usize, count: usize) -> String {
 pub async fn notify_work(db: &Db, connection: &impl ConnectionTrait) -> Result<(), DbErr> {
     if db.backend == Backend::Postgres {
         connection
-            .execute_raw(statement(
-                Backend::Postgres,
-                "SELECT pg_notify($1, '')",
-                vec![WORK_CHANNEL.into()],
-            ))
+            .execute_raw(statement(Backend::Postgres, "SELECT pg_notify($1, '')", vec![WORK_CHANNEL.into()]))
             .await?;
     }
     Ok(())
@@ -94,11 +82,7 @@ mod tests {
         assert_eq!(sql.sql, "SELECT ?1, ?2");
         let sql = statement(Backend::Postgres, "SELECT $1", vec![1.into()]);
         assert_eq!(sql.sql, "SELECT $1");
-        let sql = statement(
-            Backend::Sqlite,
-            "SELECT value ->> '$.id' FROM json_each($12)",
-            vec![],
-        );
+        let sql = statement(Backend::Sqlite, "SELECT value ->> '$.id' FROM json_each($12)", vec![]);
         assert_eq!(sql.sql, "SELECT value ->> '$.id' FROM json_each(?12)");
     }
 

@@ -34,10 +34,7 @@ pub enum TaskError {
 impl TaskError {
     /// A crash with an explicit kind, e.g. `TaskError::crash("http", "502 from upstream")`.
     pub fn crash(kind: impl Into<String>, message: impl Into<String>) -> TaskError {
-        TaskError::Crash {
-            kind: kind.into(),
-            message: message.into(),
-        }
+        TaskError::Crash { kind: kind.into(), message: message.into() }
     }
 }
 
@@ -56,10 +53,7 @@ impl<E: std::error::Error + Send + Sync + 'static> From<E> for TaskError {
             message.push_str(&cause.to_string());
             source = cause.source();
         }
-        TaskError::Crash {
-            kind: std::any::type_name::<E>().to_owned(),
-            message,
-        }
+        TaskError::Crash { kind: std::any::type_name::<E>().to_owned(), message }
     }
 }
 
@@ -73,10 +67,7 @@ pub fn result_text<R: serde::Serialize>(value: &R) -> Result<Option<String>, Tas
         Ok(serde_json::Value::Null) => Ok(None),
         Ok(serde_json::Value::String(text)) => Ok(Some(text)),
         Ok(other) => Ok(Some(other.to_string())),
-        Err(error) => Err(TaskError::crash(
-            "result",
-            format!("the result could not be shown: {error}"),
-        )),
+        Err(error) => Err(TaskError::crash("result", format!("the result could not be shown: {error}"))),
     }
 }
 
@@ -94,9 +85,7 @@ mod tests {
     #[test]
     fn any_error_becomes_a_crash_named_after_its_type() {
         let error: TaskError = "x".parse::<i32>().unwrap_err().into();
-        let TaskError::Crash { kind, message } = error else {
-            panic!("not a crash")
-        };
+        let TaskError::Crash { kind, message } = error else { panic!("not a crash") };
         assert_eq!(kind, "core::num::error::ParseIntError");
         assert_eq!(message, "invalid digit found in string");
     }

@@ -47,8 +47,7 @@ async fn run(db: Db, catalog: Arc<Catalog>, mut queue: mpsc::UnboundedReceiver<S
         }
         due.extend(received.drain(..));
         for task in std::mem::take(&mut due) {
-            if let Err(error) = store::trim_history(&db, &task, catalog.history_limit(&task)).await
-            {
+            if let Err(error) = store::trim_history(&db, &task, catalog.history_limit(&task)).await {
                 tracing::warn!(%task, %error, "could not trim a task's history; trying again");
                 due.insert(task);
             }

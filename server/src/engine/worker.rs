@@ -61,13 +61,7 @@ impl WorkerPool {
     /// Stops claiming, waits up to the shutdown grace for running tasks,
     /// stops the rest and puts their runs back in the queue.
     pub async fn shutdown(self) {
-        let WorkerPool {
-            pool,
-            stop,
-            claim_loop,
-            finisher,
-            helpers,
-        } = self;
+        let WorkerPool { pool, stop, claim_loop, finisher, helpers } = self;
         let engine = Arc::clone(&pool.engine);
         let _ = stop.send(true);
         let _ = claim_loop.await;
@@ -93,7 +87,7 @@ impl WorkerPool {
             Ok(0) => {}
             Ok(requeued) => tracing::info!(requeued, "re-queued the runs this worker still held"),
             Err(error) => {
-                tracing::error!(%error, "could not re-queue this worker's runs; they come back when their lease expires")
+                tracing::error!(%error, "could not re-queue this worker's runs; they come back when their lease expires");
             }
         }
         for helper in helpers {
@@ -118,15 +112,8 @@ async fn claim_loop(pool: Arc<Pool>, mut stop: watch::Receiver<bool>) {
             }
         }
         let now = now_micros();
-        let claimed = store::claim(
-            &engine.db,
-            &engine.worker_id,
-            &runnable,
-            free,
-            now,
-            now + micros(settings.lease),
-        )
-        .await;
+        let claimed =
+            store::claim(&engine.db, &engine.worker_id, &runnable, free, now, now + micros(settings.lease)).await;
         match claimed {
             Ok(runs) => {
                 let full = runs.len() == free;

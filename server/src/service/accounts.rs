@@ -6,74 +6,37 @@ use app::types::{ApiToken, CreatedToken, NewToken, NewUser, Principal, Role, Use
 impl Service {
     pub async fn users(&self, principal: &Principal) -> Result<Vec<User>, ServiceError> {
         require(principal, Role::Admin)?;
-        Ok(self
-            .accounts
-            .list_users()
-            .await?
-            .into_iter()
-            .map(convert::user)
-            .collect())
+        Ok(self.accounts.list_users().await?.into_iter().map(convert::user).collect())
     }
 
-    pub async fn add_user(
-        &self,
-        principal: &Principal,
-        user: NewUser,
-    ) -> Result<User, ServiceError> {
+    pub async fn add_user(&self, principal: &Principal, user: NewUser) -> Result<User, ServiceError> {
         require(principal, Role::Admin)?;
-        let created = self
-            .accounts
-            .create_user(user.name.trim(), user.role, &user.password)
-            .await?;
+        let created = self.accounts.create_user(user.name.trim(), user.role, &user.password).await?;
         Ok(convert::user(created))
     }
 
     pub async fn delete_user(&self, principal: &Principal, name: &str) -> Result<(), ServiceError> {
         require(principal, Role::Admin)?;
         if name == principal.name {
-            return Err(ServiceError::Conflict(
-                "You cannot delete yourself.".to_owned(),
-            ));
+            return Err(ServiceError::Conflict("You cannot delete yourself.".to_owned()));
         }
         Ok(self.accounts.delete_user(name).await?)
     }
 
     pub async fn tokens(&self, principal: &Principal) -> Result<Vec<ApiToken>, ServiceError> {
         require(principal, Role::Admin)?;
-        Ok(self
-            .accounts
-            .list_tokens()
-            .await?
-            .into_iter()
-            .map(convert::api_token)
-            .collect())
+        Ok(self.accounts.list_tokens().await?.into_iter().map(convert::api_token).collect())
     }
 
-    pub async fn create_token(
-        &self,
-        principal: &Principal,
-        token: NewToken,
-    ) -> Result<CreatedToken, ServiceError> {
+    pub async fn create_token(&self, principal: &Principal, token: NewToken) -> Result<CreatedToken, ServiceError> {
         require(principal, Role::Admin)?;
-        let (created, secret) = self
-            .accounts
-            .create_token(&token.name, token.role, &principal.name)
-            .await?;
-        Ok(CreatedToken {
-            token: convert::api_token(created),
-            secret,
-        })
+        let (created, secret) = self.accounts.create_token(&token.name, token.role, &principal.name).await?;
+        Ok(CreatedToken { token: convert::api_token(created), secret })
     }
 
-    pub async fn revoke_token(
-        &self,
-        principal: &Principal,
-        id: &str,
-    ) -> Result<ApiToken, ServiceError> {
+    pub async fn revoke_token(&self, principal: &Principal, id: &str) -> Result<ApiToken, ServiceError> {
         require(principal, Role::Admin)?;
-        let id = id
-            .parse()
-            .map_err(|_| ServiceError::not_found(format_args!("token {id:?}")))?;
+        let id = id.parse().map_err(|_| ServiceError::not_found(format_args!("token {id:?}")))?;
         Ok(convert::api_token(self.accounts.revoke_token(id).await?))
     }
 }

@@ -3,27 +3,18 @@
 use crate::clock::to_rfc3339;
 use crate::db::entities::{api_tokens, run_attempts, run_logs, runs, schedules, users};
 use app::types::{
-    Actor, ActorKind, ApiToken, Attempt, LogLine, Origin, Progress, Role, Run, RunError, RunId,
-    RunState, Schedule, User,
+    Actor, ActorKind, ApiToken, Attempt, LogLine, Origin, Progress, Role, Run, RunError, RunId, RunState, Schedule,
+    User,
 };
 
 pub fn run(row: runs::Model) -> Run {
     let error = match (row.error_kind, row.error_message) {
-        (Some(kind), message) => Some(RunError {
-            kind,
-            message: message.unwrap_or_default(),
-        }),
-        (None, Some(message)) => Some(RunError {
-            kind: "error".to_owned(),
-            message,
-        }),
+        (Some(kind), message) => Some(RunError { kind, message: message.unwrap_or_default() }),
+        (None, Some(message)) => Some(RunError { kind: "error".to_owned(), message }),
         (None, None) => None,
     };
-    let progress =
-        (row.progress_fraction.is_some() || row.progress_message.is_some()).then(|| Progress {
-            fraction: row.progress_fraction,
-            message: row.progress_message,
-        });
+    let progress = (row.progress_fraction.is_some() || row.progress_message.is_some())
+        .then_some(Progress { fraction: row.progress_fraction, message: row.progress_message });
     let duration_ms = match (row.started_at, row.finished_at) {
         (Some(started), Some(finished)) => u64::try_from((finished - started) / 1000).ok(),
         _ => None,
@@ -53,10 +44,7 @@ pub fn run(row: runs::Model) -> Run {
 }
 
 pub fn attempt(row: run_attempts::Model) -> Attempt {
-    let error = row.error_kind.map(|kind| RunError {
-        kind,
-        message: row.error_message.unwrap_or_default(),
-    });
+    let error = row.error_kind.map(|kind| RunError { kind, message: row.error_message.unwrap_or_default() });
     Attempt {
         attempt: u32::try_from(row.attempt).unwrap_or(0),
         worker: row.worker,
@@ -68,11 +56,7 @@ pub fn attempt(row: run_attempts::Model) -> Attempt {
 }
 
 pub fn log_line(row: run_logs::Model) -> LogLine {
-    LogLine {
-        at: to_rfc3339(row.at),
-        level: row.level,
-        message: row.message,
-    }
+    LogLine { at: to_rfc3339(row.at), level: row.level, message: row.message }
 }
 
 pub fn schedule(row: schedules::Model) -> Schedule {
@@ -82,11 +66,7 @@ pub fn schedule(row: schedules::Model) -> Schedule {
         cron: row.cron,
         arguments: serde_json::from_str(&row.arguments).unwrap_or(serde_json::Value::Null),
         paused: row.paused,
-        next_fire_at: if row.paused {
-            None
-        } else {
-            row.next_fire_at.map(to_rfc3339)
-        },
+        next_fire_at: if row.paused { None } else { row.next_fire_at.map(to_rfc3339) },
         last_fired_at: row.last_fired_at.map(to_rfc3339),
         last_run: row.last_run_id.map(RunId),
     }

@@ -4,23 +4,18 @@
 //! different one under a used id is refused.
 
 use super::{Service, ServiceError, convert, require};
+use crate::auth::secret::sha256_hex;
 use crate::clock::now_micros;
 use crate::db::entities::runs;
 use crate::engine::{new_run, store};
 use app::types::{
-    Actor, ActorKind, Origin, Principal, ReportRequest, Role, Run, RunError, RunId, RunState,
-    TaskKind, TrackRequest,
+    Actor, ActorKind, Origin, Principal, ReportRequest, Role, Run, RunError, RunId, RunState, TaskKind, TrackRequest,
 };
 use sea_orm::ConnectionTrait;
-use sha2::{Digest, Sha256};
 
 impl Service {
     /// Registers a run that another system started.
-    pub async fn track(
-        &self,
-        principal: &Principal,
-        request: TrackRequest,
-    ) -> Result<Run, ServiceError> {
+    pub async fn track(&self, principal: &Principal, request: TrackRequest) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
         let task = self.catalog_task(&request.task)?;
         if task.info.kind != TaskKind::External {
@@ -38,29 +33,17 @@ impl Service {
         if let Some(existing) = self.existing_tracked(request.id, &fingerprint).await? {
             return Ok(existing);
         }
-        let started_by = Actor {
-            kind: ActorKind::External,
-            name: principal.name.clone(),
-        };
-        let mut row = new_run(
-            task,
-            request.arguments.clone(),
-            started_by,
-            None,
-            Origin::External,
-            None,
-        );
+        let started_by = Actor { kind: ActorKind::External, name: principal.name.clone() };
+        let mut row = new_run(task, request.arguments.clone(), started_by, None, Origin::External, None);
         let now = row.created_at;
         row.id = request.id.0;
-        row.state = state.as_str().to_owned();
+        state.as_str().clone_into(&mut row.state);
         row.started_at = (state != RunState::Pending).then_some(now);
         row.finished_at = state.is_finished().then_some(now);
         row.track_fingerprint = Some(fingerprint.clone());
         match store::insert_runs(self.engine.db(), std::slice::from_ref(&row)).await {
             Ok(()) => {
-                self.engine
-                    .metrics()
-                    .run_started(&row.task, Origin::External.as_str());
+                self.engine.metrics().run_started(&row.task, Origin::External.as_str());
                 self.engine.request_trim(&row.task);
                 Ok(convert::run(row))
             }
@@ -74,11 +57,7 @@ impl Service {
 
     /// The run registered under `id`, if the same request registered it;
     /// a conflict if a different one did.
-    async fn existing_tracked(
-        &self,
-        id: RunId,
-        fingerprint: &str,
-    ) -> Result<Option<Run>, ServiceError> {
+    async fn existing_tracked(&self, id: RunId, fingerprint: &str) -> Result<Option<Run>, ServiceError> {
         match self.run_row(id).await {
             Ok(existing) if existing.track_fingerprint.as_deref() == Some(fingerprint) => {
                 Ok(Some(convert::run(existing)))
@@ -92,12 +71,7 @@ impl Service {
     }
 
     /// An external run reports its state, result and error.
-    pub async fn report(
-        &self,
-        principal: &Principal,
-        id: RunId,
-        report: ReportRequest,
-    ) -> Result<Run, ServiceError> {
+    pub async fn report(&self, principal: &Principal, id: RunId, report: ReportRequest) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
         let run = self.run_row(id).await?;
         if run.origin != Origin::External.as_str() {
@@ -109,11 +83,7 @@ impl Service {
     }
 
     /// Cancelling an external run records it as cancelled (it cannot be stopped from here).
-    pub(super) async fn cancel_external(
-        &self,
-        run: runs::Model,
-        principal: &Principal,
-    ) -> Result<Run, ServiceError> {
+    pub(super) async fn cancel_external(&self, run: runs::Model, principal: &Principal) -> Result<Run, ServiceError> {
         let report = ReportRequest {
             state: RunState::Cancelled,
             result: None,
@@ -125,11 +95,7 @@ impl Service {
         self.apply_report(run, &report).await
     }
 
-    async fn apply_report(
-        &self,
-        run: runs::Model,
-        report: &ReportRequest,
-    ) -> Result<Run, ServiceError> {
+    async fn apply_report(&self, run: runs::Model, report: &ReportRequest) -> Result<Run, ServiceError> {
         let id = RunId(run.id);
         let current = RunState::parse(&run.state).unwrap_or(RunState::Failure);
         let error_kind = report.error.as_ref().map(|error| error.kind.clone());
@@ -142,15 +108,11 @@ impl Service {
             return if same {
                 Ok(convert::run(run))
             } else {
-                Err(ServiceError::Conflict(format!(
-                    "Run {id} has already ended ({current}); it cannot change."
-                )))
+                Err(ServiceError::Conflict(format!("Run {id} has already ended ({current}); it cannot change.")))
             };
         }
         if report.state == RunState::Pending && current == RunState::Running {
-            return Err(ServiceError::Conflict(format!(
-                "Run {id} is running; it cannot go back to pending."
-            )));
+            return Err(ServiceError::Conflict(format!("Run {id} is running; it cannot go back to pending.")));
         }
         let now = now_micros();
         let db = self.engine.db();
@@ -175,14 +137,10 @@ impl Service {
             .await?
             .rows_affected();
         if changed == 0 {
-            return Err(ServiceError::Conflict(format!(
-                "Run {id} changed meanwhile; read it and try again."
-            )));
+            return Err(ServiceError::Conflict(format!("Run {id} changed meanwhile; read it and try again.")));
         }
         if report.state.is_finished() {
-            self.engine
-                .metrics()
-                .run_finished(&run.task, report.state.as_str());
+            self.engine.metrics().run_finished(&run.task, report.state.as_str());
             self.engine.request_trim(&run.task);
         }
         Ok(convert::run(self.run_row(id).await?))
@@ -196,6 +154,5 @@ fn fingerprint(request: &TrackRequest) -> String {
         "arguments": request.arguments,
         "state": request.state.unwrap_or(RunState::Pending),
     });
-    let digest = Sha256::digest(canonical.to_string().as_bytes());
-    digest.iter().map(|byte| format!("{byte:02x}")).collect()
+    sha256_hex(&canonical.to_string())
 }

@@ -25,10 +25,7 @@ pub struct RunCursor {
 impl RunCursor {
     pub fn parse(text: &str) -> Option<RunCursor> {
         let (created_at, id) = text.split_once('_')?;
-        Some(RunCursor {
-            created_at: created_at.parse().ok()?,
-            id: id.parse().ok()?,
-        })
+        Some(RunCursor { created_at: created_at.parse().ok()?, id: id.parse().ok()? })
     }
 }
 
@@ -40,11 +37,7 @@ impl std::fmt::Display for RunCursor {
 
 impl Service {
     /// The task's history, newest first, at most its history limit.
-    pub async fn history(
-        &self,
-        principal: &Principal,
-        path: &str,
-    ) -> Result<Vec<Run>, ServiceError> {
+    pub async fn history(&self, principal: &Principal, path: &str) -> Result<Vec<Run>, ServiceError> {
         require(principal, Role::Viewer)?;
         let task = self.catalog_task(path)?;
         let rows = runs::Entity::find()
@@ -70,11 +63,7 @@ impl Service {
     }
 
     /// Every field of one run, with its attempts and log.
-    pub async fn run_detail(
-        &self,
-        principal: &Principal,
-        id: RunId,
-    ) -> Result<RunDetail, ServiceError> {
+    pub async fn run_detail(&self, principal: &Principal, id: RunId) -> Result<RunDetail, ServiceError> {
         require(principal, Role::Viewer)?;
         let run = self.run_row(id).await?;
         let db = &self.engine.db().read;
@@ -97,16 +86,10 @@ impl Service {
 
     /// The runs with these ids (unknown ids are left out): one request per
     /// poll, however many runs a page is watching.
-    pub async fn runs_by_ids(
-        &self,
-        principal: &Principal,
-        ids: &[RunId],
-    ) -> Result<Vec<Run>, ServiceError> {
+    pub async fn runs_by_ids(&self, principal: &Principal, ids: &[RunId]) -> Result<Vec<Run>, ServiceError> {
         require(principal, Role::Viewer)?;
         if ids.len() > MAX_IDS {
-            return Err(ServiceError::BadRequest(format!(
-                "Ask for at most {MAX_IDS} runs at once."
-            )));
+            return Err(ServiceError::BadRequest(format!("Ask for at most {MAX_IDS} runs at once.")));
         }
         if ids.is_empty() {
             return Ok(Vec::new());
@@ -119,17 +102,11 @@ impl Service {
     }
 
     /// Recent runs across tasks, newest first, filtered, a page at a time.
-    pub async fn list_runs(
-        &self,
-        principal: &Principal,
-        filter: &RunFilter,
-    ) -> Result<RunList, ServiceError> {
+    pub async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, ServiceError> {
         require(principal, Role::Viewer)?;
         let limit = filter.limit.unwrap_or(DEFAULT_PAGE);
         if limit == 0 || limit > MAX_PAGE {
-            return Err(ServiceError::BadRequest(format!(
-                "limit must be from 1 to {MAX_PAGE}."
-            )));
+            return Err(ServiceError::BadRequest(format!("limit must be from 1 to {MAX_PAGE}.")));
         }
         let mut query = runs::Entity::find();
         if let Some(state) = filter.state {
@@ -139,25 +116,15 @@ impl Service {
             query = query.filter(runs::Column::Task.eq(task));
         }
         if let Some(user) = filter.user.as_deref().filter(|user| !user.is_empty()) {
-            query = query.filter(
-                Condition::any()
-                    .add(runs::Column::StartedByName.eq(user))
-                    .add(runs::Column::RunAs.eq(user)),
-            );
+            query = query
+                .filter(Condition::any().add(runs::Column::StartedByName.eq(user)).add(runs::Column::RunAs.eq(user)));
         }
         if let Some(before) = filter.before.as_deref().filter(|before| !before.is_empty()) {
-            let cursor = RunCursor::parse(before).ok_or_else(|| {
-                ServiceError::BadRequest("before is not a cursor from a previous page.".to_owned())
-            })?;
-            query = query.filter(
-                Condition::any()
-                    .add(runs::Column::CreatedAt.lt(cursor.created_at))
-                    .add(
-                        Condition::all()
-                            .add(runs::Column::CreatedAt.eq(cursor.created_at))
-                            .add(runs::Column::Id.lt(cursor.id)),
-                    ),
-            );
+            let cursor = RunCursor::parse(before)
+                .ok_or_else(|| ServiceError::BadRequest("before is not a cursor from a previous page.".to_owned()))?;
+            query = query.filter(Condition::any().add(runs::Column::CreatedAt.lt(cursor.created_at)).add(
+                Condition::all().add(runs::Column::CreatedAt.eq(cursor.created_at)).add(runs::Column::Id.lt(cursor.id)),
+            ));
         }
         let mut rows = query
             .order_by_desc(runs::Column::CreatedAt)
@@ -168,20 +135,9 @@ impl Service {
         let more = rows.len() > limit as usize;
         rows.truncate(limit as usize);
         let next_before = more
-            .then(|| {
-                rows.last().map(|last| {
-                    RunCursor {
-                        created_at: last.created_at,
-                        id: last.id,
-                    }
-                    .to_string()
-                })
-            })
+            .then(|| rows.last().map(|last| RunCursor { created_at: last.created_at, id: last.id }.to_string()))
             .flatten();
-        Ok(RunList {
-            runs: rows.into_iter().map(convert::run).collect(),
-            next_before,
-        })
+        Ok(RunList { runs: rows.into_iter().map(convert::run).collect(), next_before })
     }
 
     /// Cancels a pending run, or asks a running one to stop (it ends as
@@ -231,10 +187,7 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_garbage_is_refused() {
-        let cursor = RunCursor {
-            created_at: 1_795_000_000_000_000,
-            id: uuid::Uuid::now_v7(),
-        };
+        let cursor = RunCursor { created_at: 1_795_000_000_000_000, id: uuid::Uuid::now_v7() };
         assert_eq!(RunCursor::parse(&cursor.to_string()), Some(cursor));
         assert_eq!(RunCursor::parse("yesterday"), None);
         assert_eq!(RunCursor::parse("12_notauuid"), None);

@@ -23,19 +23,13 @@ impl Service {
     ) -> Result<Schedule, ServiceError> {
         require(principal, Role::Operator)?;
         let schedule = self.schedule_row(name).await?;
-        let next = Cron::parse(&schedule.cron)
-            .ok()
-            .and_then(|cron| cron.next_after(now_micros()));
+        let next = Cron::parse(&schedule.cron).ok().and_then(|cron| cron.next_after(now_micros()));
         store::set_paused(self.engine.db(), name, paused, next).await?;
         Ok(convert::schedule(self.schedule_row(name).await?))
     }
 
     /// Starts the schedule's task now, with its arguments, as the caller.
-    pub async fn run_schedule_now(
-        &self,
-        principal: &Principal,
-        name: &str,
-    ) -> Result<Run, ServiceError> {
+    pub async fn run_schedule_now(&self, principal: &Principal, name: &str) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
         let schedule = self.schedule_row(name).await?;
         let task = self.catalog_task(&schedule.task)?;
@@ -47,20 +41,14 @@ impl Service {
             .find(|configured| configured.name == name)
             .and_then(|configured| configured.run_as.clone())
             .or_else(|| Some(principal.name.clone()));
-        let started_by = Actor {
-            kind: principal.kind,
-            name: principal.name.clone(),
-        };
+        let started_by = Actor { kind: principal.kind, name: principal.name.clone() };
         let row = new_run(task, arguments, started_by, run_as, Origin::Schedule, None);
         self.engine.start(row.clone()).await?;
         store::record_run_now(self.engine.db(), name, row.id).await?;
         Ok(convert::run(row))
     }
 
-    async fn schedule_row(
-        &self,
-        name: &str,
-    ) -> Result<crate::db::entities::schedules::Model, ServiceError> {
+    async fn schedule_row(&self, name: &str) -> Result<crate::db::entities::schedules::Model, ServiceError> {
         store::find_schedule(self.engine.db(), name)
             .await?
             .ok_or_else(|| ServiceError::not_found(format_args!("schedule {name:?}")))

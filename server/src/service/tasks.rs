@@ -12,12 +12,7 @@ impl Service {
     /// The tasks the config shows, in its order.
     pub fn list_tasks(&self, principal: &Principal) -> Result<Vec<Task>, ServiceError> {
         require(principal, Role::Viewer)?;
-        Ok(self
-            .engine
-            .catalog()
-            .list()
-            .map(|task| task.info.clone())
-            .collect())
+        Ok(self.engine.catalog().list().map(|task| task.info.clone()).collect())
     }
 
     pub fn task(&self, principal: &Principal, path: &str) -> Result<Task, ServiceError> {
@@ -26,10 +21,7 @@ impl Service {
     }
 
     pub(super) fn catalog_task(&self, path: &str) -> Result<&Arc<CatalogTask>, ServiceError> {
-        self.engine
-            .catalog()
-            .get(path)
-            .ok_or_else(|| ServiceError::not_found(format_args!("task {path:?}")))
+        self.engine.catalog().get(path).ok_or_else(|| ServiceError::not_found(format_args!("task {path:?}")))
     }
 
     /// Starts a run of `path`; it is pending when this returns.
@@ -77,16 +69,7 @@ impl Service {
     ) -> Result<Vec<Run>, ServiceError> {
         let rows = requests
             .into_iter()
-            .map(|request| {
-                self.prepare_start(
-                    principal,
-                    path,
-                    request.arguments,
-                    request.run_as.into(),
-                    origin,
-                    None,
-                )
-            })
+            .map(|request| self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, None))
             .collect::<Result<Vec<_>, _>>()?;
         self.engine.start_many(&rows).await?;
         Ok(rows.into_iter().map(convert::run).collect())
@@ -104,19 +87,8 @@ impl Service {
         let impersonated = original.run_as.is_some()
             && original.run_as.as_deref() == self.impersonation_for(principal)
             && original.run_as.as_deref() != Some(principal.name.as_str());
-        let whom = if impersonated {
-            Whom::Impersonated
-        } else {
-            Whom::Caller
-        };
-        let row = self.prepare_start(
-            principal,
-            &original.task,
-            arguments,
-            whom,
-            Origin::Rerun,
-            Some(id),
-        )?;
+        let whom = if impersonated { Whom::Impersonated } else { Whom::Caller };
+        let row = self.prepare_start(principal, &original.task, arguments, whom, Origin::Rerun, Some(id))?;
         self.engine.start(row.clone()).await?;
         Ok(convert::run(row))
     }
@@ -147,9 +119,7 @@ impl Service {
             Whom::User(user) => user,
             Whom::Impersonated => {
                 let Some(user) = self.config.impersonate_user.clone() else {
-                    return Err(ServiceError::Conflict(
-                        "No impersonation user is configured.".to_owned(),
-                    ));
+                    return Err(ServiceError::Conflict("No impersonation user is configured.".to_owned()));
                 };
                 if self.impersonation_for(principal).is_none() {
                     return Err(ServiceError::Forbidden(format!(
@@ -160,18 +130,8 @@ impl Service {
                 user
             }
         };
-        let started_by = Actor {
-            kind: principal.kind,
-            name: principal.name.clone(),
-        };
-        Ok(new_run(
-            task,
-            arguments,
-            started_by,
-            Some(run_as),
-            origin,
-            rerun_of,
-        ))
+        let started_by = Actor { kind: principal.kind, name: principal.name.clone() };
+        Ok(new_run(task, arguments, started_by, Some(run_as), origin, rerun_of))
     }
 }
 

@@ -23,11 +23,7 @@ fn ten() -> i64 {
 }
 
 pub fn definition() -> TaskDefinition {
-    TaskDefinition::new(
-        "examples.tasks.dummy_task",
-        "Multiplies: number × 5 × numberx.",
-        run,
-    )
+    TaskDefinition::new("examples.tasks.dummy_task", "Multiplies: number × 5 × numberx.", run)
 }
 
 async fn run(_context: TaskContext, arguments: Arguments) -> Result<i64, TaskError> {

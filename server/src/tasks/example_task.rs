@@ -21,11 +21,6 @@ pub fn definition() -> TaskDefinition {
 }
 
 async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskError> {
-    context
-        .log(format!(
-            "Running as {}",
-            context.run_as().unwrap_or("nobody")
-        ))
-        .await;
+    context.log(format!("Running as {}", context.run_as().unwrap_or("nobody"))).await;
     Ok(format!("Done with the task: {}", arguments.text))
 }

@@ -51,9 +51,7 @@ async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskE
     if !(arguments.url.starts_with("http://") || arguments.url.starts_with("https://")) {
         return Err(TaskFailure::new("The url must start with http:// or https://.").into());
     }
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(25))
-        .build()?;
+    let client = reqwest::Client::builder().timeout(Duration::from_secs(25)).build()?;
     let method = match arguments.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
@@ -61,9 +59,8 @@ async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskE
         Method::Patch => reqwest::Method::PATCH,
         Method::Delete => reqwest::Method::DELETE,
     };
-    let mut request = client
-        .request(method.clone(), &arguments.url)
-        .header("x-task-starter-run-id", context.run_id().to_string());
+    let mut request =
+        client.request(method.clone(), &arguments.url).header("x-task-starter-run-id", context.run_id().to_string());
     for (name, value) in &arguments.headers {
         request = request.header(name, value);
     }
@@ -81,9 +78,6 @@ async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskE
     if status.is_success() {
         Ok(format!("HTTP {}: {shown}", status.as_u16()))
     } else {
-        Err(TaskError::crash(
-            "http",
-            format!("HTTP {}: {shown}", status.as_u16()),
-        ))
+        Err(TaskError::crash("http", format!("HTTP {}: {shown}", status.as_u16())))
     }
 }

@@ -31,22 +31,13 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         }
         Err(problem) => return ApiError(problem).into_response(),
     };
-    let unsafe_method = !matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+    let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
-        if let Err(problem) = check_origin(
-            request.headers(),
-            state.service.config().public_url.as_deref(),
-        ) {
+        if let Err(problem) = check_origin(request.headers(), state.service.config().public_url.as_deref()) {
             return ApiError(problem).into_response();
         }
         if let Some(caller) = caller.as_ref().filter(|_| by_cookie) {
-            let sent = request
-                .headers()
-                .get(app::rpc::CSRF_HEADER)
-                .and_then(|value| value.to_str().ok());
+            let sent = request.headers().get(app::rpc::CSRF_HEADER).and_then(|value| value.to_str().ok());
             if sent.is_none() || sent != caller.csrf_token.as_deref() {
                 return ApiError(Problem::forbidden(
                     "A request signed in by cookie needs the session's X-CSRF-Token header.",
@@ -57,16 +48,9 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     }
     let path = request.uri().path().to_owned();
     if request.method() == Method::GET {
-        if caller.is_none() && state.pages.iter().any(|page| *page == path) {
-            let next_page = request
-                .uri()
-                .path_and_query()
-                .map_or("/", |whole| whole.as_str());
-            return Redirect::to(&format!(
-                "/login?next={}",
-                app::components::encode_query(next_page)
-            ))
-            .into_response();
+        if caller.is_none() && state.pages.contains(&path) {
+            let next_page = request.uri().path_and_query().map_or("/", |whole| whole.as_str());
+            return Redirect::to(&format!("/login?next={}", app::components::encode_query(next_page))).into_response();
         }
         if caller.is_some() && path == "/login" {
             return Redirect::to("/").into_response();
@@ -84,41 +68,26 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
 
 /// The caller, and whether it came by cookie. A bad or revoked bearer token
 /// is refused outright; an unknown or expired cookie is just nobody.
-async fn authenticate(
-    state: &AppState,
-    headers: &HeaderMap,
-    https: bool,
-) -> Result<(Option<Caller>, bool), Problem> {
+async fn authenticate(state: &AppState, headers: &HeaderMap, https: bool) -> Result<(Option<Caller>, bool), Problem> {
     let accounts = state.service.accounts();
     if let Some(value) = headers.get(header::AUTHORIZATION) {
         let token = value
             .to_str()
             .ok()
             .and_then(|value| value.strip_prefix("Bearer "))
-            .ok_or_else(|| {
-                Problem::unauthorized("Send the token as Authorization: Bearer TOKEN.")
-            })?;
+            .ok_or_else(|| Problem::unauthorized("Send the token as Authorization: Bearer TOKEN."))?;
         let principal = accounts
             .authenticate_token(token.trim())
             .await
             .map_err(|error| Problem::from(crate::service::ServiceError::from(error)))?
             .ok_or_else(|| Problem::unauthorized("The token is unknown or has been revoked."))?;
-        return Ok((
-            Some(Caller {
-                principal,
-                csrf_token: None,
-                session_key: None,
-            }),
-            false,
-        ));
+        return Ok((Some(Caller { principal, csrf_token: None, session_key: None }), false));
     }
     let Some(token) = cookies::session_token(headers, https) else {
         return Ok((None, false));
     };
-    let session = accounts
-        .session(&token)
-        .await
-        .map_err(|error| Problem::from(crate::service::ServiceError::from(error)))?;
+    let session =
+        accounts.session(&token).await.map_err(|error| Problem::from(crate::service::ServiceError::from(error)))?;
     Ok(match session {
         Some(session) => (
             Some(Caller {
@@ -135,28 +104,18 @@ async fn authenticate(
 /// Refuses a request whose `Origin` is not this site: the configured public
 /// URL, or else the `Host` the request was sent to.
 fn check_origin(headers: &HeaderMap, public_url: Option<&str>) -> Result<(), Problem> {
-    let Some(origin) = headers
-        .get(header::ORIGIN)
-        .and_then(|value| value.to_str().ok())
-    else {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|value| value.to_str().ok()) else {
         return Ok(());
     };
     let origin_host = origin.split_once("://").map_or(origin, |(_, rest)| rest);
     let allowed = match public_url {
         Some(url) => origin.trim_end_matches('/') == url.trim_end_matches('/'),
-        None => {
-            headers
-                .get(header::HOST)
-                .and_then(|host| host.to_str().ok())
-                == Some(origin_host)
-        }
+        None => headers.get(header::HOST).and_then(|host| host.to_str().ok()) == Some(origin_host),
     };
     if allowed {
         Ok(())
     } else {
-        Err(Problem::forbidden(format!(
-            "Requests from {origin} are not accepted: it is another site."
-        )))
+        Err(Problem::forbidden(format!("Requests from {origin} are not accepted: it is another site.")))
     }
 }
 
@@ -177,23 +136,8 @@ mod tests {
         assert!(check_origin(&headers("http://127.0.0.1:3000", "127.0.0.1:3000"), None).is_ok());
         assert!(check_origin(&headers("http://evil.example", "127.0.0.1:3000"), None).is_err());
         let public = Some("https://tasks.example.com");
-        assert!(
-            check_origin(
-                &headers("https://tasks.example.com", "10.0.0.5:3000"),
-                public
-            )
-            .is_ok()
-        );
-        assert!(
-            check_origin(
-                &headers("http://tasks.example.com", "10.0.0.5:3000"),
-                public
-            )
-            .is_err()
-        );
-        assert!(
-            check_origin(&HeaderMap::new(), None).is_ok(),
-            "no Origin: not a browser's cross-site request"
-        );
+        assert!(check_origin(&headers("https://tasks.example.com", "10.0.0.5:3000"), public).is_ok());
+        assert!(check_origin(&headers("http://tasks.example.com", "10.0.0.5:3000"), public).is_err());
+        assert!(check_origin(&HeaderMap::new(), None).is_ok(), "no Origin: not a browser's cross-site request");
     }
 }

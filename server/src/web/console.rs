@@ -5,8 +5,8 @@ use super::cookies;
 use crate::service::{Service, ServiceError};
 use app::console::{Caller, Console};
 use app::types::{
-    ApiToken, CreatedToken, NewToken, NewUser, Origin, Principal, Problem, Run, RunDetail,
-    RunFilter, RunId, RunList, Schedule, SessionInfo, StartRequest, Task, User,
+    ApiToken, CreatedToken, NewToken, NewUser, Origin, Principal, Problem, Run, RunDetail, RunFilter, RunId, RunList,
+    Schedule, SessionInfo, StartRequest, Task, User,
 };
 
 pub struct ConsoleAdapter {
@@ -29,41 +29,21 @@ impl Console for ConsoleAdapter {
         SessionInfo {
             user: caller.principal.name.clone(),
             role: caller.principal.role,
-            impersonate_user: self
-                .service
-                .impersonation_for(&caller.principal)
-                .map(str::to_owned),
+            impersonate_user: self.service.impersonation_for(&caller.principal).map(str::to_owned),
             csrf_token: caller.csrf_token.clone().unwrap_or_default(),
         }
     }
 
-    async fn sign_in(
-        &self,
-        name: &str,
-        password: &str,
-        peer: Option<&str>,
-    ) -> Result<String, Problem> {
-        let session = self
-            .service
-            .accounts()
-            .sign_in(name, password, peer)
-            .await
-            .map_err(|error| problem(error.into()))?;
+    async fn sign_in(&self, name: &str, password: &str, peer: Option<&str>) -> Result<String, Problem> {
+        let session =
+            self.service.accounts().sign_in(name, password, peer).await.map_err(|error| problem(error.into()))?;
         let config = self.service.config();
-        Ok(cookies::session_cookie(
-            &session.token,
-            config.auth.session_ttl.0,
-            config.is_https(),
-        ))
+        Ok(cookies::session_cookie(&session.token, config.auth.session_ttl.0, config.is_https()))
     }
 
     async fn sign_out(&self, caller: &Caller) -> Result<String, Problem> {
         if let Some(key) = &caller.session_key {
-            self.service
-                .accounts()
-                .sign_out(key)
-                .await
-                .map_err(|error| problem(error.into()))?;
+            self.service.accounts().sign_out(key).await.map_err(|error| problem(error.into()))?;
         }
         Ok(cookies::cleared_cookie(self.service.config().is_https()))
     }
@@ -72,16 +52,8 @@ impl Console for ConsoleAdapter {
         self.service.list_tasks(principal).map_err(problem)
     }
 
-    async fn start(
-        &self,
-        principal: &Principal,
-        task: &str,
-        request: StartRequest,
-    ) -> Result<Run, Problem> {
-        self.service
-            .start(principal, task, request, Origin::Ui)
-            .await
-            .map_err(problem)
+    async fn start(&self, principal: &Principal, task: &str, request: StartRequest) -> Result<Run, Problem> {
+        self.service.start(principal, task, request, Origin::Ui).await.map_err(problem)
     }
 
     async fn history(&self, principal: &Principal, task: &str) -> Result<Vec<Run>, Problem> {
@@ -89,17 +61,11 @@ impl Console for ConsoleAdapter {
     }
 
     async fn runs(&self, principal: &Principal, ids: &[RunId]) -> Result<Vec<Run>, Problem> {
-        self.service
-            .runs_by_ids(principal, ids)
-            .await
-            .map_err(problem)
+        self.service.runs_by_ids(principal, ids).await.map_err(problem)
     }
 
     async fn run_detail(&self, principal: &Principal, id: RunId) -> Result<RunDetail, Problem> {
-        self.service
-            .run_detail(principal, id)
-            .await
-            .map_err(problem)
+        self.service.run_detail(principal, id).await.map_err(problem)
     }
 
     async fn rerun(&self, principal: &Principal, id: RunId) -> Result<Run, Problem> {
@@ -110,38 +76,20 @@ impl Console for ConsoleAdapter {
         self.service.cancel(principal, id).await.map_err(problem)
     }
 
-    async fn list_runs(
-        &self,
-        principal: &Principal,
-        filter: &RunFilter,
-    ) -> Result<RunList, Problem> {
-        self.service
-            .list_runs(principal, filter)
-            .await
-            .map_err(problem)
+    async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, Problem> {
+        self.service.list_runs(principal, filter).await.map_err(problem)
     }
 
     async fn schedules(&self, principal: &Principal) -> Result<Vec<Schedule>, Problem> {
         self.service.schedules(principal).await.map_err(problem)
     }
 
-    async fn set_schedule_paused(
-        &self,
-        principal: &Principal,
-        name: &str,
-        paused: bool,
-    ) -> Result<Schedule, Problem> {
-        self.service
-            .set_schedule_paused(principal, name, paused)
-            .await
-            .map_err(problem)
+    async fn set_schedule_paused(&self, principal: &Principal, name: &str, paused: bool) -> Result<Schedule, Problem> {
+        self.service.set_schedule_paused(principal, name, paused).await.map_err(problem)
     }
 
     async fn run_schedule_now(&self, principal: &Principal, name: &str) -> Result<Run, Problem> {
-        self.service
-            .run_schedule_now(principal, name)
-            .await
-            .map_err(problem)
+        self.service.run_schedule_now(principal, name).await.map_err(problem)
     }
 
     async fn users(&self, principal: &Principal) -> Result<Vec<User>, Problem> {
@@ -149,38 +97,22 @@ impl Console for ConsoleAdapter {
     }
 
     async fn add_user(&self, principal: &Principal, user: NewUser) -> Result<User, Problem> {
-        self.service
-            .add_user(principal, user)
-            .await
-            .map_err(problem)
+        self.service.add_user(principal, user).await.map_err(problem)
     }
 
     async fn delete_user(&self, principal: &Principal, name: &str) -> Result<(), Problem> {
-        self.service
-            .delete_user(principal, name)
-            .await
-            .map_err(problem)
+        self.service.delete_user(principal, name).await.map_err(problem)
     }
 
     async fn tokens(&self, principal: &Principal) -> Result<Vec<ApiToken>, Problem> {
         self.service.tokens(principal).await.map_err(problem)
     }
 
-    async fn create_token(
-        &self,
-        principal: &Principal,
-        token: NewToken,
-    ) -> Result<CreatedToken, Problem> {
-        self.service
-            .create_token(principal, token)
-            .await
-            .map_err(problem)
+    async fn create_token(&self, principal: &Principal, token: NewToken) -> Result<CreatedToken, Problem> {
+        self.service.create_token(principal, token).await.map_err(problem)
     }
 
     async fn revoke_token(&self, principal: &Principal, id: &str) -> Result<ApiToken, Problem> {
-        self.service
-            .revoke_token(principal, id)
-            .await
-            .map_err(problem)
+        self.service.revoke_token(principal, id).await.map_err(problem)
     }
 }

@@ -1,4 +1,4 @@
-//! The session cookie: HttpOnly, SameSite=Strict, and over https also
+//! The session cookie: `HttpOnly`, SameSite=Strict, and over https also
 //! Secure with the `__Host-` prefix (so no subdomain can set it).
 
 use axum::http::{HeaderMap, header};
@@ -14,20 +14,13 @@ fn name(https: bool) -> &'static str {
 /// `Set-Cookie` for a new session.
 pub fn session_cookie(token: &str, ttl: Duration, https: bool) -> String {
     let secure = if https { "; Secure" } else { "" };
-    format!(
-        "{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
-        name(https),
-        ttl.as_secs()
-    )
+    format!("{}={token}; Path=/; HttpOnly; SameSite=Strict; Max-Age={}{secure}", name(https), ttl.as_secs())
 }
 
 /// `Set-Cookie` that removes the session cookie.
 pub fn cleared_cookie(https: bool) -> String {
     let secure = if https { "; Secure" } else { "" };
-    format!(
-        "{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}",
-        name(https)
-    )
+    format!("{}=; Path=/; HttpOnly; SameSite=Strict; Max-Age=0{secure}", name(https))
 }
 
 /// The session token a request carries, if any.
@@ -51,26 +44,16 @@ mod tests {
 
     #[test]
     fn over_https_the_cookie_is_secure_and_host_prefixed() {
-        let cookie = session_cookie("abc", Duration::from_secs(60), true);
-        assert_eq!(
-            cookie,
-            "__Host-ts_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure"
-        );
-        assert!(!session_cookie("abc", Duration::from_secs(60), false).contains("Secure"));
+        let cookie = session_cookie("abc", Duration::from_mins(1), true);
+        assert_eq!(cookie, "__Host-ts_session=abc; Path=/; HttpOnly; SameSite=Strict; Max-Age=60; Secure");
+        assert!(!session_cookie("abc", Duration::from_mins(1), false).contains("Secure"));
     }
 
     #[test]
     fn the_token_is_found_among_other_cookies() {
         let mut headers = HeaderMap::new();
-        headers.append(
-            header::COOKIE,
-            HeaderValue::from_static("theme=dark; ts_session=tss_1"),
-        );
+        headers.append(header::COOKIE, HeaderValue::from_static("theme=dark; ts_session=tss_1"));
         assert_eq!(session_token(&headers, false).as_deref(), Some("tss_1"));
-        assert_eq!(
-            session_token(&headers, true),
-            None,
-            "over https only the prefixed cookie counts"
-        );
+        assert_eq!(session_token(&headers, true), None, "over https only the prefixed cookie counts");
     }
 }

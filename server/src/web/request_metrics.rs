@@ -9,15 +9,13 @@ use std::time::Instant;
 pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let began = Instant::now();
     let method = request.method().as_str().to_owned();
-    let route = request.extensions().get::<MatchedPath>().map_or_else(
-        || route_group(request.uri().path()),
-        |path| path.as_str().to_owned(),
-    );
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| route_group(request.uri().path()), |path| path.as_str().to_owned());
     let response = next.run(request).await;
     let micros = u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX);
-    state
-        .metrics
-        .http_request(&method, &route, response.status().as_u16(), micros);
+    state.metrics.http_request(&method, &route, response.status().as_u16(), micros);
     response
 }
 

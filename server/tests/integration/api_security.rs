@@ -10,182 +10,90 @@ use task_starter::service::ServiceError;
 
 const START: &str = "/api/v1/tasks/examples.tasks.dummy_task/runs";
 
-on_both_databases!(
-    cookie_requests_need_the_csrf_token_and_the_same_origin,
-    |database: Database| async move {
-        let app = TestApp::with_config(database, test_config(), false).await;
-        let router = app.router();
-        app.service()
-            .accounts()
-            .create_user("ann", Role::Operator, "ann's password")
-            .await
-            .unwrap();
-        let session = app
-            .service()
-            .accounts()
-            .sign_in("ann", "ann's password", Some("10.0.0.1"))
-            .await
-            .unwrap();
-        let cookie = format!("ts_session={}", session.token);
+on_both_databases!(cookie_requests_need_the_csrf_token_and_the_same_origin, |database: Database| async move {
+    let app = TestApp::with_config(database, test_config(), false).await;
+    let router = app.router();
+    app.service().accounts().create_user("ann", Role::Operator, "ann's password").await.unwrap();
+    let session = app.service().accounts().sign_in("ann", "ann's password", Some("10.0.0.1")).await.unwrap();
+    let cookie = format!("ts_session={}", session.token);
 
-        let read = Call::get("/api/v1/tasks")
-            .header("cookie", &cookie)
-            .send(&router)
-            .await;
-        assert_eq!(read.status, 200, "reads need no CSRF token");
-        let without = Call::post(START)
-            .header("cookie", &cookie)
-            .json(&json!({}))
-            .send(&router)
-            .await;
-        assert_eq!(without.status, 403, "{}", without.text);
-        let wrong = Call::post(START)
-            .header("cookie", &cookie)
-            .header("x-csrf-token", "guess")
-            .json(&json!({}))
-            .send(&router)
-            .await;
-        assert_eq!(wrong.status, 403);
-        let other_site = Call::post(START)
-            .header("cookie", &cookie)
-            .header("x-csrf-token", &session.csrf_token)
-            .header("origin", "https://evil.example")
-            .json(&json!({}))
-            .send(&router)
-            .await;
-        assert_eq!(other_site.status, 403, "{}", other_site.text);
-        assert_eq!(
-            app.count_runs("examples.tasks.dummy_task").await,
-            0,
-            "no refused request started anything"
-        );
-        let good = Call::post(START)
-            .header("cookie", &cookie)
-            .header("x-csrf-token", &session.csrf_token)
-            .header("origin", "http://127.0.0.1:3000")
-            .json(&json!({}))
-            .send(&router)
-            .await;
-        assert_eq!(good.status, 201, "{}", good.text);
-        assert_eq!(
-            good.json()["started_by"],
-            json!({"kind": "user", "name": "ann"})
-        );
-    }
-);
+    let read = Call::get("/api/v1/tasks").header("cookie", &cookie).send(&router).await;
+    assert_eq!(read.status, 200, "reads need no CSRF token");
+    let without = Call::post(START).header("cookie", &cookie).json(&json!({})).send(&router).await;
+    assert_eq!(without.status, 403, "{}", without.text);
+    let wrong = Call::post(START)
+        .header("cookie", &cookie)
+        .header("x-csrf-token", "guess")
+        .json(&json!({}))
+        .send(&router)
+        .await;
+    assert_eq!(wrong.status, 403);
+    let other_site = Call::post(START)
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &session.csrf_token)
+        .header("origin", "https://evil.example")
+        .json(&json!({}))
+        .send(&router)
+        .await;
+    assert_eq!(other_site.status, 403, "{}", other_site.text);
+    assert_eq!(app.count_runs("examples.tasks.dummy_task").await, 0, "no refused request started anything");
+    let good = Call::post(START)
+        .header("cookie", &cookie)
+        .header("x-csrf-token", &session.csrf_token)
+        .header("origin", "http://127.0.0.1:3000")
+        .json(&json!({}))
+        .send(&router)
+        .await;
+    assert_eq!(good.status, 201, "{}", good.text);
+    assert_eq!(good.json()["started_by"], json!({"kind": "user", "name": "ann"}));
+});
 
-on_both_databases!(
-    pages_send_secure_headers_and_a_nonce_policy,
-    |database: Database| async move {
-        let app = TestApp::with_config(database, test_config(), false).await;
-        let router = app.router();
-        let login = Call::get("/login").send(&router).await;
-        assert_eq!(login.status, 200);
-        let policy = login
-            .headers
-            .get("content-security-policy")
-            .unwrap()
-            .to_str()
-            .unwrap()
-            .to_owned();
-        assert!(
-            policy.contains("'nonce-") && !policy.contains("unsafe-inline"),
-            "{policy}"
-        );
-        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
-        let nonce = policy
-            .split("'nonce-")
-            .nth(1)
-            .unwrap()
-            .split('\'')
-            .next()
-            .unwrap();
-        assert!(
-            login.text.contains(&format!("nonce=\"{nonce}\"")),
-            "the hydration script carries the nonce"
-        );
-        assert_eq!(
-            login.headers.get("x-content-type-options").unwrap(),
-            "nosniff"
-        );
-        assert_eq!(login.headers.get("referrer-policy").unwrap(), "same-origin");
+on_both_databases!(pages_send_secure_headers_and_a_nonce_policy, |database: Database| async move {
+    let app = TestApp::with_config(database, test_config(), false).await;
+    let router = app.router();
+    let login = Call::get("/login").send(&router).await;
+    assert_eq!(login.status, 200);
+    let policy = login.headers.get("content-security-policy").unwrap().to_str().unwrap().to_owned();
+    assert!(policy.contains("'nonce-") && !policy.contains("unsafe-inline"), "{policy}");
+    assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    let nonce = policy.split("'nonce-").nth(1).unwrap().split('\'').next().unwrap();
+    assert!(login.text.contains(&format!("nonce=\"{nonce}\"")), "the hydration script carries the nonce");
+    assert_eq!(login.headers.get("x-content-type-options").unwrap(), "nosniff");
+    assert_eq!(login.headers.get("referrer-policy").unwrap(), "same-origin");
 
-        let home = Call::get("/").send(&router).await;
-        assert_eq!(home.status, 303);
-        assert_eq!(home.headers.get("location").unwrap(), "/login?next=%2F");
-        let api = Call::get("/healthz").send(&router).await;
-        assert!(
-            api.headers
-                .get("content-security-policy")
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .starts_with("default-src 'none'")
-        );
-    }
-);
+    let home = Call::get("/").send(&router).await;
+    assert_eq!(home.status, 303);
+    assert_eq!(home.headers.get("location").unwrap(), "/login?next=%2F");
+    let api = Call::get("/healthz").send(&router).await;
+    assert!(api.headers.get("content-security-policy").unwrap().to_str().unwrap().starts_with("default-src 'none'"));
+});
 
-on_both_databases!(
-    sign_in_is_throttled_per_account_and_per_address,
-    |database: Database| async move {
-        let app = TestApp::with_config(database, test_config(), false).await;
-        let accounts = app.service().accounts();
-        accounts
-            .create_user("bob", Role::Viewer, "bob's password")
-            .await
-            .unwrap();
-        for _ in 0..5 {
-            assert!(matches!(
-                accounts.sign_in("bob", "wrong", Some("10.0.0.2")).await,
-                Err(task_starter::auth::AuthError::BadCredentials)
-            ));
-        }
-        let locked = accounts
-            .sign_in("bob", "bob's password", Some("10.0.0.3"))
-            .await;
-        assert!(
-            matches!(locked, Err(task_starter::auth::AuthError::Throttled(_))),
-            "the account is locked for a while"
-        );
-        let from_address = accounts.sign_in("nobody", "x", Some("10.0.0.2")).await;
-        assert!(
-            matches!(
-                from_address,
-                Err(task_starter::auth::AuthError::Throttled(_))
-            ),
-            "so is the address"
-        );
-        let Err(error) = accounts.sign_in("bob", "x", None).await else {
-            panic!("a locked account signed in")
-        };
+on_both_databases!(sign_in_is_throttled_per_account_and_per_address, |database: Database| async move {
+    let app = TestApp::with_config(database, test_config(), false).await;
+    let accounts = app.service().accounts();
+    accounts.create_user("bob", Role::Viewer, "bob's password").await.unwrap();
+    for _ in 0..5 {
         assert!(matches!(
-            ServiceError::from(error),
-            ServiceError::TooManyAttempts(_)
+            accounts.sign_in("bob", "wrong", Some("10.0.0.2")).await,
+            Err(task_starter::auth::AuthError::BadCredentials)
         ));
     }
-);
+    let locked = accounts.sign_in("bob", "bob's password", Some("10.0.0.3")).await;
+    assert!(matches!(locked, Err(task_starter::auth::AuthError::Throttled(_))), "the account is locked for a while");
+    let from_address = accounts.sign_in("nobody", "x", Some("10.0.0.2")).await;
+    assert!(matches!(from_address, Err(task_starter::auth::AuthError::Throttled(_))), "so is the address");
+    let Err(error) = accounts.sign_in("bob", "x", None).await else { panic!("a locked account signed in") };
+    assert!(matches!(ServiceError::from(error), ServiceError::TooManyAttempts(_)));
+});
 
-on_both_databases!(
-    the_first_start_creates_one_admin_with_a_one_time_password,
-    |database: Database| async move {
-        let app = TestApp::with_config(database, test_config(), false).await;
-        let accounts = app.service().accounts();
-        let password = accounts
-            .ensure_first_admin(None)
-            .await
-            .unwrap()
-            .expect("a password for the new admin");
-        assert_eq!(password.len(), 20);
-        assert!(
-            accounts.ensure_first_admin(None).await.unwrap().is_none(),
-            "only on the first start"
-        );
-        assert!(accounts.sign_in("admin", &password, None).await.is_ok());
-        let users = accounts.list_users().await.unwrap();
-        assert_eq!(users.len(), 1);
-        assert!(
-            users[0].password_hash.starts_with("$argon2id$"),
-            "stored as an argon2id hash"
-        );
-    }
-);
+on_both_databases!(the_first_start_creates_one_admin_with_a_one_time_password, |database: Database| async move {
+    let app = TestApp::with_config(database, test_config(), false).await;
+    let accounts = app.service().accounts();
+    let password = accounts.ensure_first_admin(None).await.unwrap().expect("a password for the new admin");
+    assert_eq!(password.len(), 20);
+    assert!(accounts.ensure_first_admin(None).await.unwrap().is_none(), "only on the first start");
+    assert!(accounts.sign_in("admin", &password, None).await.is_ok());
+    let users = accounts.list_users().await.unwrap();
+    assert_eq!(users.len(), 1);
+    assert!(users[0].password_hash.starts_with("$argon2id$"), "stored as an argon2id hash");
+});

@@ -7,7 +7,7 @@ pub mod tasks;
 use app::types::{ActorKind, Principal, Role, Run, RunId};
 use sqlx::{Connection, Executor};
 use std::time::Duration;
-use task_starter::config::{Config, ConfigDuration, ConfigSource, DeclaredKind, TaskConfig};
+use task_starter::config::{Config, ConfigDuration, ConfigSource, DeclaredKind, TaskConfig, WorkerConfig};
 use task_starter::db::Db;
 use task_starter::engine::WorkerPool;
 use task_starter::runtime::{Runtime, catalog};
@@ -59,8 +59,7 @@ pub enum Database {
 
 /// The PostgreSQL server the tests make their databases on.
 pub fn postgres_admin_url() -> String {
-    std::env::var("TEST_DATABASE_URL")
-        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
+    std::env::var("TEST_DATABASE_URL").unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_owned())
 }
 
 /// A fresh, migrated database, removed when dropped.
@@ -76,11 +75,7 @@ impl TestDb {
         let (url, folder, postgres_name) = match database {
             Database::Sqlite => {
                 let folder = tempfile::tempdir().expect("a temporary folder");
-                (
-                    format!("sqlite://{}/test.db", folder.path().display()),
-                    Some(folder),
-                    None,
-                )
+                (format!("sqlite://{}/test.db", folder.path().display()), Some(folder), None)
             }
             Database::Postgres => {
                 let admin = postgres_admin_url();
@@ -96,24 +91,14 @@ impl TestDb {
                 connection
                     .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(create)))
                     .await
-                    .unwrap_or_else(|error| {
-                        panic!("cannot create a test database on {admin}: {error}")
-                    });
-                let base = &admin[..admin
-                    .rfind('/')
-                    .expect("a database URL ends with /DATABASE")
-                    + 1];
+                    .unwrap_or_else(|error| panic!("cannot create a test database on {admin}: {error}"));
+                let base = &admin[..=admin.rfind('/').expect("a database URL ends with /DATABASE")];
                 (format!("{base}{name}"), None, Some(name))
             }
         };
         let db = Db::connect(&url, 8).await.expect("the test database opens");
         db.migrate().await.expect("the migrations apply");
-        TestDb {
-            db,
-            url,
-            _folder: folder,
-            postgres_name,
-        }
+        TestDb { db, url, _folder: folder, postgres_name }
     }
 }
 
@@ -124,16 +109,11 @@ impl Drop for TestDb {
         };
         let admin = postgres_admin_url();
         let dropped = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread()
-                .enable_all()
-                .build()
-                .expect("a runtime");
+            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
             runtime.block_on(async move {
                 if let Ok(mut connection) = sqlx::PgConnection::connect(&admin).await {
                     let drop = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                    let _ = connection
-                        .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(drop)))
-                        .await;
+                    let _ = connection.execute(sqlx::raw_sql(sqlx::AssertSqlSafe(drop))).await;
                 }
             });
         });
@@ -143,26 +123,26 @@ impl Drop for TestDb {
 
 /// A config for tests: fast leases, short graces, the test tasks known.
 pub fn test_config() -> Config {
-    let mut config = Config::default();
-    config.impersonate_user = Some("batch".to_owned());
-    config.worker.concurrency = 16;
-    config.worker.poll_interval = ConfigDuration::millis(200);
-    config.worker.lease = ConfigDuration::secs(2);
-    config.worker.rescue_interval = ConfigDuration::millis(200);
-    config.worker.cancel_grace = ConfigDuration::millis(500);
-    config.worker.shutdown_grace = ConfigDuration::millis(300);
-    config.tasks.insert(
-        "tests.external".to_owned(),
-        TaskConfig {
-            kind: Some(DeclaredKind::External),
-            arguments_schema: Some(
-                serde_json::json!({"type": "object", "properties": {"source": {"type": "string"}}}),
-            ),
-            history: Some(3),
-            ..TaskConfig::default()
+    let external = TaskConfig {
+        kind: Some(DeclaredKind::External),
+        arguments_schema: Some(serde_json::json!({"type": "object", "properties": {"source": {"type": "string"}}})),
+        history: Some(3),
+        ..TaskConfig::default()
+    };
+    Config {
+        impersonate_user: Some("batch".to_owned()),
+        worker: WorkerConfig {
+            concurrency: 16,
+            poll_interval: ConfigDuration::millis(200),
+            lease: ConfigDuration::secs(2),
+            rescue_interval: ConfigDuration::millis(200),
+            cancel_grace: ConfigDuration::millis(500),
+            shutdown_grace: ConfigDuration::millis(300),
+            ..WorkerConfig::default()
         },
-    );
-    config
+        tasks: [("tests.external".to_owned(), external)].into(),
+        ..Config::default()
+    }
 }
 
 /// A running Task Starter on a test database.
@@ -187,22 +167,16 @@ impl TestApp {
     /// as the database can tell).
     pub fn on(test_db: TestDb, config: Config, workers: bool) -> TestApp {
         let registry = task_starter::tasks::builtin().merge(tasks::registry());
-        let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry)
-            .expect("the test config fits the tasks");
+        let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry).expect("the test config fits the tasks");
         let runtime = Runtime::over(test_db.db.clone(), config, catalog);
         let workers = workers.then(|| runtime.engine.spawn_workers());
-        TestApp {
-            runtime,
-            workers,
-            test_db,
-        }
+        TestApp { runtime, workers, test_db }
     }
 
     /// Another runtime on the same database, as a second process would be.
     pub fn second(&self, config: Config, workers: bool) -> (Runtime, Option<WorkerPool>) {
         let registry = task_starter::tasks::builtin().merge(tasks::registry());
-        let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry)
-            .expect("the test config fits the tasks");
+        let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry).expect("the test config fits the tasks");
         let runtime = Runtime::over(self.test_db.db.clone(), config, catalog);
         let workers = workers.then(|| runtime.engine.spawn_workers());
         (runtime, workers)
@@ -210,17 +184,8 @@ impl TestApp {
 
     /// How many runs of `task` the database holds.
     pub async fn count_runs(&self, task: &str) -> usize {
-        let filter = app::types::RunFilter {
-            task: Some(task.to_owned()),
-            limit: Some(200),
-            ..Default::default()
-        };
-        self.service()
-            .list_runs(&admin(), &filter)
-            .await
-            .expect("runs are listed")
-            .runs
-            .len()
+        let filter = app::types::RunFilter { task: Some(task.to_owned()), limit: Some(200), ..Default::default() };
+        self.service().list_runs(&admin(), &filter).await.expect("runs are listed").runs.len()
     }
 
     /// The whole HTTP application over this runtime.
@@ -230,12 +195,7 @@ impl TestApp {
 
     /// A new API token with `role`; returns its secret.
     pub async fn token(&self, role: Role) -> String {
-        let (_, secret) = self
-            .service()
-            .accounts()
-            .create_token(role.as_str(), role, "tests")
-            .await
-            .expect("a token");
+        let (_, secret) = self.service().accounts().create_token(role.as_str(), role, "tests").await.expect("a token");
         secret
     }
 
@@ -248,10 +208,7 @@ impl TestApp {
             if count == expected {
                 return;
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "{task} kept {count} runs, not {expected}"
-            );
+            assert!(tokio::time::Instant::now() < deadline, "{task} kept {count} runs, not {expected}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -269,18 +226,11 @@ impl TestApp {
     pub async fn until(&self, id: RunId, condition: impl Fn(&Run) -> bool) -> Run {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
         loop {
-            let run = self
-                .service()
-                .run(&admin(), id)
-                .await
-                .expect("the run exists");
+            let run = self.service().run(&admin(), id).await.expect("the run exists");
             if condition(&run) {
                 return run;
             }
-            assert!(
-                tokio::time::Instant::now() < deadline,
-                "run {id} never got there; last seen: {run:?}"
-            );
+            assert!(tokio::time::Instant::now() < deadline, "run {id} never got there; last seen: {run:?}");
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }
@@ -294,11 +244,7 @@ impl TestApp {
 }
 
 pub fn principal(name: &str, role: Role) -> Principal {
-    Principal {
-        kind: ActorKind::User,
-        name: name.to_owned(),
-        role,
-    }
+    Principal { kind: ActorKind::User, name: name.to_owned(), role }
 }
 
 pub fn admin() -> Principal {
@@ -315,8 +261,5 @@ pub fn viewer() -> Principal {
 
 /// `StartRequest` with these arguments, as the caller.
 pub fn args(arguments: serde_json::Value) -> app::types::StartRequest {
-    app::types::StartRequest {
-        arguments,
-        run_as: app::types::RunAs::Me,
-    }
+    app::types::StartRequest { arguments, run_as: app::types::RunAs::Me }
 }

@@ -14,10 +14,7 @@ pub struct Model {
 
 impl std::fmt::Debug for Model {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("User")
-            .field("name", &self.name)
-            .field("role", &self.role)
-            .finish_non_exhaustive()
+        f.debug_struct("User").field("name", &self.name).field("role", &self.role).finish_non_exhaustive()
     }
 }
 

@@ -51,11 +51,7 @@ pub fn statements(
                 .iter()
                 .map(|row| match backend {
                     Backend::Postgres => object(columns, row),
-                    Backend::Sqlite => row
-                        .iter()
-                        .map(json)
-                        .collect::<Result<Vec<_>, _>>()
-                        .map(Json::Array),
+                    Backend::Sqlite => row.iter().map(json).collect::<Result<Vec<_>, _>>().map(Json::Array),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let mut values = vec![Value::from(Json::Array(encoded).to_string())];
@@ -67,18 +63,11 @@ pub fn statements(
 
 /// The column names, comma-separated.
 pub fn names(columns: &[Column]) -> String {
-    columns
-        .iter()
-        .map(|(name, _)| *name)
-        .collect::<Vec<_>>()
-        .join(", ")
+    columns.iter().map(|(name, _)| *name).collect::<Vec<_>>().join(", ")
 }
 
 fn recordset(columns: &[Column], prefix: &str) -> String {
-    let selected: Vec<String> = columns
-        .iter()
-        .map(|(name, _)| format!("r.{name} AS {prefix}{name}"))
-        .collect();
+    let selected: Vec<String> = columns.iter().map(|(name, _)| format!("r.{name} AS {prefix}{name}")).collect();
     let typed: Vec<String> = columns
         .iter()
         .map(|(name, kind)| {
@@ -93,11 +82,7 @@ fn recordset(columns: &[Column], prefix: &str) -> String {
             format!("{name} {sql_type}")
         })
         .collect();
-    format!(
-        "SELECT {} FROM jsonb_to_recordset($1::jsonb) AS r({})",
-        selected.join(", "),
-        typed.join(", ")
-    )
+    format!("SELECT {} FROM jsonb_to_recordset($1::jsonb) AS r({})", selected.join(", "), typed.join(", "))
 }
 
 fn array_rows(columns: &[Column], prefix: &str) -> String {
@@ -127,12 +112,8 @@ fn json(value: &Value) -> Result<Json, DbErr> {
         Value::Int(value) => value.map_or(Json::Null, Json::from),
         Value::BigInt(value) => value.map_or(Json::Null, Json::from),
         Value::Double(value) => value.map_or(Json::Null, Json::from),
-        Value::String(value) => value
-            .as_ref()
-            .map_or(Json::Null, |text| Json::String(text.clone())),
-        Value::Uuid(value) => value
-            .as_ref()
-            .map_or(Json::Null, |id| Json::String(id.simple().to_string())),
+        Value::String(value) => value.as_ref().map_or(Json::Null, |text| Json::String(text.clone())),
+        Value::Uuid(value) => value.as_ref().map_or(Json::Null, |id| Json::String(id.simple().to_string())),
         other => return Err(DbErr::Custom(format!("a batch cannot carry {other:?}"))),
     })
 }
@@ -144,9 +125,7 @@ mod tests {
     const COLUMNS: [Column; 2] = [("id", Kind::Uuid), ("state", Kind::Text)];
 
     fn rows(count: usize) -> Vec<Vec<Value>> {
-        (0..count)
-            .map(|_| vec![uuid::Uuid::nil().into(), "success".into()])
-            .collect()
+        (0..count).map(|_| vec![uuid::Uuid::nil().into(), "success".into()]).collect()
     }
 
     #[test]
@@ -156,13 +135,7 @@ mod tests {
         })
         .unwrap();
         assert_eq!(made.len(), 1);
-        assert!(
-            made[0]
-                .sql
-                .contains("jsonb_to_recordset($1::jsonb) AS r(id uuid, state text)"),
-            "{}",
-            made[0].sql
-        );
+        assert!(made[0].sql.contains("jsonb_to_recordset($1::jsonb) AS r(id uuid, state text)"), "{}", made[0].sql);
         assert!(made[0].sql.ends_with("owner = $2"));
         let values = made[0].values.as_ref().unwrap();
         assert_eq!(values.0.len(), 2);

@@ -32,18 +32,9 @@ pub async fn claim(
          RETURNING *",
         tasks = placeholders(5, tasks.len()),
     );
-    let mut values = vec![
-        owner.into(),
-        lease_until.into(),
-        now.into(),
-        i64::try_from(limit).unwrap_or(i64::MAX).into(),
-    ];
+    let mut values =
+        vec![owner.into(), lease_until.into(), now.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
     values.extend(tasks.iter().map(|task| task.as_str().into()));
-    let rows = db
-        .write
-        .query_all_raw(statement(db.backend, &sql, values))
-        .await?;
-    rows.iter()
-        .map(|row| runs::Model::from_query_result(row, ""))
-        .collect()
+    let rows = db.write.query_all_raw(statement(db.backend, &sql, values)).await?;
+    rows.iter().map(|row| runs::Model::from_query_result(row, "")).collect()
 }

@@ -120,39 +120,24 @@ async fn update_runs(
         lease_owner = NULL, lease_expires_at = NULL, \
         progress_fraction = COALESCE(d_progress_fraction, progress_fraction), \
         progress_message = COALESCE(d_progress_message, progress_message)";
-    let statements = batch::statements(
-        backend,
-        &SETTLEMENT,
-        &rows,
-        "d_",
-        &[owner.into()],
-        |source, owner| {
-            let condition = format!(
-                "id = d_id AND lease_owner = ${owner} AND state = 'running' RETURNING id, task, state"
-            );
-            match backend {
-                // PostgreSQL joins the batch to the table with a hash join.
-                Backend::Postgres => format!(
-                    "UPDATE runs SET {assignments} FROM ({source}) AS done WHERE {condition}"
-                ),
-                // SQLite must see the batch as a table of its own, or it scans
-                // `runs` for every row of the batch instead of looking ids up.
-                Backend::Sqlite => {
-                    format!(
-                        "WITH done AS MATERIALIZED ({source}) UPDATE runs SET {assignments} FROM done WHERE {condition}"
-                    )
-                }
+    let statements = batch::statements(backend, &SETTLEMENT, &rows, "d_", &[owner.into()], |source, owner| {
+        let condition = format!("id = d_id AND lease_owner = ${owner} AND state = 'running' RETURNING id, task, state");
+        match backend {
+            // PostgreSQL joins the batch to the table with a hash join.
+            Backend::Postgres => format!("UPDATE runs SET {assignments} FROM ({source}) AS done WHERE {condition}"),
+            // SQLite must see the batch as a table of its own, or it scans
+            // `runs` for every row of the batch instead of looking ids up.
+            Backend::Sqlite => {
+                format!(
+                    "WITH done AS MATERIALIZED ({source}) UPDATE runs SET {assignments} FROM done WHERE {condition}"
+                )
             }
-        },
-    )?;
+        }
+    })?;
     let mut finished = Vec::with_capacity(settlements.len());
     for update in statements {
         for row in connection.query_all_raw(update).await? {
-            finished.push((
-                row.try_get("", "id")?,
-                row.try_get("", "task")?,
-                row.try_get("", "state")?,
-            ));
+            finished.push((row.try_get("", "id")?, row.try_get("", "task")?, row.try_get("", "state")?));
         }
     }
     Ok(finished)

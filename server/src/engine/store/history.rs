@@ -30,19 +30,12 @@ pub async fn trim_history(db: &Db, task: &str, limit: u32) -> Result<u64, DbErr>
 }
 
 /// The DELETE itself, on a connection or inside a transaction.
-async fn trim_in(
-    backend: Backend,
-    connection: &impl ConnectionTrait,
-    task: &str,
-    limit: u32,
-) -> Result<u64, DbErr> {
+async fn trim_in(backend: Backend, connection: &impl ConnectionTrait, task: &str, limit: u32) -> Result<u64, DbErr> {
     let sql = format!(
         "DELETE FROM runs WHERE task = $1 AND state IN {FINISHED_STATES} AND (created_at, id) < \
          (SELECT created_at, id FROM runs WHERE task = $1 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2)"
     );
     let offset = i64::from(limit.max(1) - 1);
-    let result = connection
-        .execute_raw(statement(backend, &sql, vec![task.into(), offset.into()]))
-        .await?;
+    let result = connection.execute_raw(statement(backend, &sql, vec![task.into(), offset.into()])).await?;
     Ok(result.rows_affected())
 }

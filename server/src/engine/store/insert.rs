@@ -48,11 +48,7 @@ pub async fn insert_runs(db: &Db, rows: &[NewRun]) -> Result<(), DbErr> {
 }
 
 /// The INSERTs alone, inside the caller's transaction.
-pub async fn insert_rows(
-    db: &Db,
-    connection: &impl ConnectionTrait,
-    rows: &[NewRun],
-) -> Result<(), DbErr> {
+pub async fn insert_rows(db: &Db, connection: &impl ConnectionTrait, rows: &[NewRun]) -> Result<(), DbErr> {
     let values: Vec<Vec<Value>> = rows.iter().map(row_values).collect();
     let columns = batch::names(&COLUMNS);
     let statements = batch::statements(db.backend, &COLUMNS, &values, "", &[], |source, _| {

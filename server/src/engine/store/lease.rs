@@ -20,9 +20,7 @@ pub async fn heartbeat(db: &Db, owner: &str, lease_until: i64) -> Result<Vec<(Uu
             vec![lease_until.into(), owner.into()],
         ))
         .await?;
-    rows.iter()
-        .map(|row| Ok((row.try_get("", "id")?, row.try_get("", "cancel_requested")?)))
-        .collect()
+    rows.iter().map(|row| Ok((row.try_get("", "id")?, row.try_get("", "cancel_requested")?))).collect()
 }
 
 /// A running run whose lease has expired.
@@ -62,33 +60,21 @@ pub async fn lost_runs(db: &Db, now: i64) -> Result<Vec<LostRun>, DbErr> {
             vec![now.into()],
         ))
         .await?;
-    rows.iter()
-        .map(|row| LostRun::from_query_result(row, ""))
-        .collect()
+    rows.iter().map(|row| LostRun::from_query_result(row, "")).collect()
 }
 
 /// Takes back `lost` runs. Each update checks that the run is still running
 /// under the same expired lease, so among racing rescuers exactly one wins.
 /// Returns the runs this call rescued, with their new state.
-pub async fn rescue(
-    db: &Db,
-    lost: &[LostRun],
-    now: i64,
-) -> Result<Vec<(LostRun, &'static str)>, DbErr> {
+pub async fn rescue(db: &Db, lost: &[LostRun], now: i64) -> Result<Vec<(LostRun, &'static str)>, DbErr> {
     let transaction = db.write.begin().await?;
     let mut rescued = Vec::new();
     for run in lost {
         let owner = run.lease_owner.clone().unwrap_or_default();
         let state = run.next_state();
-        let message = format!(
-            "The worker {owner} stopped renewing its lease (killed, or its machine was lost)."
-        );
+        let message = format!("The worker {owner} stopped renewing its lease (killed, or its machine was lost).");
         let finished_at = (state != "pending").then_some(now);
-        let kind = if state == "cancelled" {
-            "cancelled"
-        } else {
-            "worker_lost"
-        };
+        let kind = if state == "cancelled" { "cancelled" } else { "worker_lost" };
         let changed = transaction
             .execute_raw(statement(
                 db.backend,
@@ -115,11 +101,7 @@ pub async fn rescue(
                 run_id: run.id,
                 attempt: run.attempt,
                 worker: owner,
-                state: if state == "pending" {
-                    "failure".to_owned()
-                } else {
-                    state.to_owned()
-                },
+                state: if state == "pending" { "failure".to_owned() } else { state.to_owned() },
                 error_kind: Some(kind.to_owned()),
                 error_message: Some(message),
                 started_at: run.started_at.unwrap_or(now),

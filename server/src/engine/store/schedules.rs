@@ -9,8 +9,7 @@ use crate::db::Db;
 use crate::db::entities::schedules;
 use crate::engine::cron::Cron;
 use sea_orm::{
-    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait,
-    sea_query::OnConflict,
+    ColumnTrait, ConnectionTrait, DbErr, EntityTrait, QueryFilter, QueryOrder, TransactionTrait, sea_query::OnConflict,
 };
 
 /// Makes the table match the config: adds new schedules (paused if the
@@ -18,9 +17,7 @@ use sea_orm::{
 pub async fn sync_schedules(db: &Db, configured: &[ScheduleConfig], now: i64) -> Result<(), DbErr> {
     let transaction = db.write.begin().await?;
     for schedule in configured {
-        let next = Cron::parse(&schedule.cron)
-            .ok()
-            .and_then(|cron| cron.next_after(now));
+        let next = Cron::parse(&schedule.cron).ok().and_then(|cron| cron.next_after(now));
         let arguments = schedule.arguments.to_string();
         let row = schedules::Model {
             name: schedule.name.clone(),
@@ -33,11 +30,7 @@ pub async fn sync_schedules(db: &Db, configured: &[ScheduleConfig], now: i64) ->
             last_run_id: None,
         };
         let inserted = schedules::Entity::insert(insertable::<schedules::ActiveModel, _>(row))
-            .on_conflict(
-                OnConflict::column(schedules::Column::Name)
-                    .do_nothing()
-                    .to_owned(),
-            )
+            .on_conflict(OnConflict::column(schedules::Column::Name).do_nothing().to_owned())
             .exec_without_returning(&transaction)
             .await;
         match inserted {
@@ -60,28 +53,17 @@ pub async fn sync_schedules(db: &Db, configured: &[ScheduleConfig], now: i64) ->
             ))
             .await?;
     }
-    let names: Vec<String> = configured
-        .iter()
-        .map(|schedule| schedule.name.clone())
-        .collect();
-    schedules::Entity::delete_many()
-        .filter(schedules::Column::Name.is_not_in(names))
-        .exec(&transaction)
-        .await?;
+    let names: Vec<String> = configured.iter().map(|schedule| schedule.name.clone()).collect();
+    schedules::Entity::delete_many().filter(schedules::Column::Name.is_not_in(names)).exec(&transaction).await?;
     transaction.commit().await
 }
 
 pub async fn list_schedules(db: &Db) -> Result<Vec<schedules::Model>, DbErr> {
-    schedules::Entity::find()
-        .order_by_asc(schedules::Column::Name)
-        .all(&db.read)
-        .await
+    schedules::Entity::find().order_by_asc(schedules::Column::Name).all(&db.read).await
 }
 
 pub async fn find_schedule(db: &Db, name: &str) -> Result<Option<schedules::Model>, DbErr> {
-    schedules::Entity::find_by_id(name.to_owned())
-        .one(&db.read)
-        .await
+    schedules::Entity::find_by_id(name.to_owned()).one(&db.read).await
 }
 
 /// Schedules whose tick is due.
@@ -106,13 +88,7 @@ pub async fn next_tick(db: &Db) -> Result<Option<i64>, DbErr> {
 
 /// Fires the tick `tick` of `name` with `run`, unless another scheduler did.
 /// Returns whether this call fired it.
-pub async fn fire_tick(
-    db: &Db,
-    name: &str,
-    tick: i64,
-    next: Option<i64>,
-    run: &NewRun,
-) -> Result<bool, DbErr> {
+pub async fn fire_tick(db: &Db, name: &str, tick: i64, next: Option<i64>, run: &NewRun) -> Result<bool, DbErr> {
     let transaction = db.write.begin().await?;
     let claimed = transaction
         .execute_raw(statement(
@@ -135,12 +111,7 @@ pub async fn fire_tick(
 }
 
 /// Pauses or resumes; a resumed schedule's next tick is the first after `now`.
-pub async fn set_paused(
-    db: &Db,
-    name: &str,
-    paused: bool,
-    next: Option<i64>,
-) -> Result<bool, DbErr> {
+pub async fn set_paused(db: &Db, name: &str, paused: bool, next: Option<i64>) -> Result<bool, DbErr> {
     let changed = db
         .write
         .execute_raw(statement(

@@ -15,15 +15,11 @@ pub struct Answer {
 
 impl Answer {
     pub fn json(&self) -> serde_json::Value {
-        serde_json::from_str(&self.text)
-            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.text))
+        serde_json::from_str(&self.text).unwrap_or_else(|error| panic!("not JSON ({error}): {}", self.text))
     }
 
     pub fn content_type(&self) -> &str {
-        self.headers
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .unwrap_or("")
+        self.headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).unwrap_or("")
     }
 }
 
@@ -36,10 +32,7 @@ pub struct Call {
 impl Call {
     pub fn new(method: Method, uri: &str) -> Call {
         Call {
-            request: Request::builder()
-                .method(method)
-                .uri(uri)
-                .header(header::HOST, "127.0.0.1:3000"),
+            request: Request::builder().method(method).uri(uri).header(header::HOST, "127.0.0.1:3000"),
             body: Body::empty(),
         }
     }
@@ -53,9 +46,7 @@ impl Call {
     }
 
     pub fn bearer(mut self, token: &str) -> Call {
-        self.request = self
-            .request
-            .header(header::AUTHORIZATION, format!("Bearer {token}"));
+        self.request = self.request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         self
     }
 
@@ -65,9 +56,7 @@ impl Call {
     }
 
     pub fn json(mut self, body: &serde_json::Value) -> Call {
-        self.request = self
-            .request
-            .header(header::CONTENT_TYPE, "application/json");
+        self.request = self.request.header(header::CONTENT_TYPE, "application/json");
         self.body = Body::from(body.to_string());
         self
     }
@@ -80,23 +69,10 @@ impl Call {
 
     pub async fn send(self, router: &Router) -> Answer {
         let request = self.request.body(self.body).expect("a valid request");
-        let response = router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("the router answers");
+        let response = router.clone().oneshot(request).await.expect("the router answers");
         let status = response.status();
         let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("the body is read")
-            .to_bytes();
-        Answer {
-            status,
-            headers,
-            text: String::from_utf8_lossy(&bytes).into_owned(),
-        }
+        let bytes = response.into_body().collect().await.expect("the body is read").to_bytes();
+        Answer { status, headers, text: String::from_utf8_lossy(&bytes).into_owned() }
     }
 }

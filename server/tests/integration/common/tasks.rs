@@ -33,16 +33,8 @@ pub fn registry() -> TaskRegistry {
             TaskDefinition::new("tests.flaky", "Crashes until an attempt.", flaky)
                 .retries(3, Duration::from_millis(10)),
         )
-        .register(TaskDefinition::new(
-            "tests.io_error",
-            "Returns an io::Error.",
-            io_error,
-        ))
-        .register(TaskDefinition::new(
-            "tests.progress",
-            "Reports progress and logs.",
-            progress,
-        ))
+        .register(TaskDefinition::new("tests.io_error", "Returns an io::Error.", io_error))
+        .register(TaskDefinition::new("tests.progress", "Reports progress and logs.", progress))
         .register(
             TaskDefinition::new("tests.too_slow", "Sleeps past its timeout.", too_slow)
                 .timeout(Duration::from_millis(200)),
@@ -66,10 +58,7 @@ async fn sleep(context: TaskContext, arguments: Sleep) -> Result<String, TaskErr
 #[allow(clippy::unused_async)]
 async fn flaky(context: TaskContext, arguments: Flaky) -> Result<String, TaskError> {
     if context.attempt() < arguments.succeed_on {
-        return Err(TaskError::crash(
-            "flaky",
-            format!("attempt {} crashed", context.attempt()),
-        ));
+        return Err(TaskError::crash("flaky", format!("attempt {} crashed", context.attempt())));
     }
     Ok(format!("worked on attempt {}", context.attempt()))
 }
