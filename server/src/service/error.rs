@@ -17,7 +17,7 @@ pub enum ServiceError {
     Conflict(String),
     #[error("{0}")]
     BadRequest(String),
-    #[error("the arguments do not fit the task's schema")]
+    #[error("the arguments do not fit the task's schema:{}", listed(.0))]
     InvalidArguments(Vec<FieldError>),
     #[error("{0}")]
     TooManyAttempts(String),
@@ -25,6 +25,16 @@ pub enum ServiceError {
     Database(#[from] DbErr),
     #[error("{0}")]
     Internal(String),
+}
+
+/// One error a line: `  /number: "two" is not of type "integer"`.
+fn listed(errors: &[FieldError]) -> String {
+    use std::fmt::Write;
+    errors.iter().fold(String::new(), |mut text, error| {
+        let at = if error.pointer.is_empty() { "(arguments)" } else { &error.pointer };
+        let _ = write!(text, "\n  {at}: {}", error.message);
+        text
+    })
 }
 
 impl ServiceError {

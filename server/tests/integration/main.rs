@@ -11,6 +11,7 @@ mod api_access;
 mod api_input;
 mod api_openapi;
 mod api_security;
+mod cli;
 
 mod engine_cancel;
 mod engine_history;
