@@ -1,6 +1,7 @@
 //! The arguments editor: a monospace text area with line numbers, Format
 //! and "Reset to defaults", checked against the task's schema as you type.
 
+use super::problem::field_errors;
 use crate::types::FieldError;
 use crate::validate;
 use leptos::prelude::*;
@@ -121,21 +122,7 @@ pub fn JsonEditor(
                 </textarea>
             </div>
             <ul id="arguments-errors" class="field-errors" aria-live="polite">
-                {move || {
-                    errors()
-                        .into_iter()
-                        .map(|error| {
-                            let at = if error.pointer.is_empty() { "(arguments)".to_owned() } else { error.pointer };
-                            view! {
-                                <li>
-                                    <code>{at}</code>
-                                    ": "
-                                    {error.message}
-                                </li>
-                            }
-                        })
-                        .collect_view()
-                }}
+                {move || field_errors(errors())}
             </ul>
         </div>
     }

@@ -99,11 +99,18 @@ pub fn History(task: Task, base: Vec<Run>, live: LiveRuns) -> impl IntoView {
 fn HistoryTable(base: Vec<Run>, limit: usize, live: LiveRuns) -> impl IntoView {
     let rows = Memo::new(move |_| live.merge(&base, limit));
     keep_polling(rows, live);
+    view! { <RunsTable rows show_task=false empty="No runs yet. Start one above."/> }
+}
+
+/// A table of runs that stay live, each with its action menu.
+#[component]
+pub fn RunsTable(rows: Memo<Vec<Run>>, show_task: bool, empty: &'static str) -> impl IntoView {
     view! {
         <div class="table-scroll">
             <table class="runs">
                 <thead>
                     <tr>
+                        {show_task.then(|| view! { <th scope="col">"Task"</th> })}
                         <th scope="col">"State"</th>
                         <th scope="col">"Started"</th>
                         <th scope="col">"By"</th>
@@ -116,13 +123,13 @@ fn HistoryTable(base: Vec<Run>, limit: usize, live: LiveRuns) -> impl IntoView {
                 </thead>
                 <tbody>
                     <For each=move || rows.get() key=|run| run.id let:run>
-                        {run_row(rows, run, false)}
+                        {run_row(rows, run, show_task)}
                     </For>
                 </tbody>
             </table>
         </div>
         <Show when=move || rows.read().is_empty()>
-            <p class="empty">"No runs yet. Start one above."</p>
+            <p class="empty">{empty}</p>
         </Show>
     }
 }

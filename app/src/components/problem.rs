@@ -1,6 +1,6 @@
 //! A problem from the server, shown next to what caused it.
 
-use crate::types::Problem;
+use crate::types::{FieldError, Problem};
 use leptos::prelude::*;
 
 #[component]
@@ -11,26 +11,24 @@ pub fn ProblemNotice(problem: Problem) -> impl IntoView {
             <strong>{problem.title.clone()}</strong>
             " "
             <span>{problem.detail.clone()}</span>
-            {(!errors.is_empty())
-                .then(|| {
-                    view! {
-                        <ul class="field-errors">
-                            {errors
-                                .into_iter()
-                                .map(|error| {
-                                    let at = if error.pointer.is_empty() { "(arguments)".to_owned() } else { error.pointer };
-                                    view! {
-                                        <li>
-                                            <code>{at}</code>
-                                            ": "
-                                            {error.message}
-                                        </li>
-                                    }
-                                })
-                                .collect_view()}
-                        </ul>
-                    }
-                })}
+            {(!errors.is_empty()).then(|| view! { <ul class="field-errors">{field_errors(errors)}</ul> })}
         </div>
     }
+}
+
+/// Each error as `<li><code>/pointer</code>: message</li>`.
+pub fn field_errors(errors: Vec<FieldError>) -> impl IntoView {
+    errors
+        .into_iter()
+        .map(|error| {
+            let at = if error.pointer.is_empty() { "(arguments)".to_owned() } else { error.pointer };
+            view! {
+                <li>
+                    <code>{at}</code>
+                    ": "
+                    {error.message}
+                </li>
+            }
+        })
+        .collect_view()
 }

@@ -1,7 +1,7 @@
 //! All runs: recent runs across tasks, filtered by state, task and user,
 //! a page at a time (keyset paging), kept live like a task's history.
 
-use crate::components::{InfoDialog, LiveRuns, Page, RunActions, RunInfoDialog, encode_query, page_data, run_row};
+use crate::components::{InfoDialog, LiveRuns, Page, RunActions, RunInfoDialog, RunsTable, encode_query, page_data};
 use crate::rpc::list_runs;
 use crate::types::{Run, RunFilter, RunList, RunState};
 use leptos::prelude::*;
@@ -58,7 +58,7 @@ pub fn AllRunsPage() -> impl IntoView {
                             <button type="submit" class="button-secondary">"Filter"</button>
                             <a href="/runs" class="button-quiet">"Clear"</a>
                         </Form>
-                        <RunsTable runs=list.runs next_before=list.next_before info/>
+                        <LiveRunList runs=list.runs next_before=list.next_before info/>
                         <RunInfoDialog dialog=info/>
                     </section>
                 }
@@ -68,7 +68,7 @@ pub fn AllRunsPage() -> impl IntoView {
 }
 
 #[component]
-fn RunsTable(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> impl IntoView {
+fn LiveRunList(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> impl IntoView {
     let live = LiveRuns::new();
     provide_context(RunActions { live, info, to_editor: None });
     let limit = runs.len().max(1);
@@ -85,31 +85,7 @@ fn RunsTable(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> i
     });
     let paged = query.read_untracked().get("before").is_some();
     view! {
-        <div class="table-scroll">
-            <table class="runs">
-                <thead>
-                    <tr>
-                        <th scope="col">"Task"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col">"Started"</th>
-                        <th scope="col">"By"</th>
-                        <th scope="col">"Duration"</th>
-                        <th scope="col">"Result"</th>
-                        <th scope="col">
-                            <span class="visually-hidden">"Actions"</span>
-                        </th>
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.get() key=|run| run.id let:run>
-                        {run_row(rows, run, true)}
-                    </For>
-                </tbody>
-            </table>
-        </div>
-        <Show when=move || rows.read().is_empty()>
-            <p class="empty">"No runs match."</p>
-        </Show>
+        <RunsTable rows show_task=true empty="No runs match."/>
         <nav class="pager" aria-label="Pages">
             {paged.then(|| view! { <a href="/runs">"← Newest"</a> })}
             {older.map(|href| view! { <a href=href>"Older runs →"</a> })}

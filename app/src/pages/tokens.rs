@@ -1,6 +1,6 @@
 //! API tokens, for admins: create one (its secret is shown once), revoke one.
 
-use crate::components::{Page, ProblemNotice, page_data, use_announcer};
+use crate::components::{Page, ProblemNotice, RoleSelect, page_data, use_announcer};
 use crate::format;
 use crate::rpc::{create_token, list_tokens, revoke_token};
 use crate::types::{ApiToken, CreatedToken, NewToken, Problem, Role};
@@ -49,14 +49,7 @@ pub fn TokensPage() -> impl IntoView {
                 <p class="muted">"Third parties send a token as " <code>"Authorization: Bearer …"</code> ". Its role limits what it may do."</p>
                 <form class="inline-form" on:submit=create>
                     <label>"Name " <input required placeholder="e.g. crm-sync" prop:value=move || name.get() on:input:target=move |event| name.set(event.target().value())/></label>
-                    <label>
-                        "Role "
-                        <select on:change:target=move |event| role.set(Role::parse(&event.target().value()).unwrap_or(Role::Viewer))>
-                            {Role::ALL.into_iter().map(|option| view! {
-                                <option value=option.as_str() selected=move || role.get() == option>{option.as_str()}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
+                    <RoleSelect role/>
                     <button type="submit" class="button-primary">"Create token"</button>
                 </form>
                 {move || problem.get().map(|problem| view! { <ProblemNotice problem/> })}

@@ -1,6 +1,6 @@
 //! Users, for admins: who may sign in, with which role.
 
-use crate::components::{Page, ProblemNotice, page_data, use_announcer};
+use crate::components::{Page, ProblemNotice, RoleSelect, page_data, use_announcer};
 use crate::format;
 use crate::rpc::{add_user, delete_user, list_users};
 use crate::types::{NewUser, Problem, Role, User};
@@ -50,14 +50,7 @@ pub fn UsersPage() -> impl IntoView {
                 <h1 id="users-title">"Users"</h1>
                 <form class="inline-form" on:submit=add>
                     <label>"Name " <input required prop:value=move || name.get() on:input:target=move |event| name.set(event.target().value())/></label>
-                    <label>
-                        "Role "
-                        <select on:change:target=move |event| role.set(Role::parse(&event.target().value()).unwrap_or(Role::Viewer))>
-                            {Role::ALL.into_iter().map(|option| view! {
-                                <option value=option.as_str() selected=move || role.get() == option>{option.as_str()}</option>
-                            }).collect_view()}
-                        </select>
-                    </label>
+                    <RoleSelect role/>
                     <label>
                         "Password "
                         <input type="password" autocomplete="new-password" minlength="8" required prop:value=move || password.get() on:input:target=move |event| password.set(event.target().value())/>

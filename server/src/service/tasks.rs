@@ -32,10 +32,8 @@ impl Service {
         request: StartRequest,
         origin: Origin,
     ) -> Result<Run, ServiceError> {
-        let whom = Whom::from(request.run_as);
-        let row = self.prepare_start(principal, path, request.arguments, whom, origin, None)?;
-        self.engine.start(row.clone()).await?;
-        Ok(convert::run(row))
+        let row = self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, None)?;
+        self.insert(row).await
     }
 
     /// Starts a run as any user (`None`: as the caller); admins only, for the command line.
@@ -55,8 +53,7 @@ impl Service {
             None => Whom::Caller,
         };
         let row = self.prepare_start(principal, path, arguments, whom, origin, None)?;
-        self.engine.start(row.clone()).await?;
-        Ok(convert::run(row))
+        self.insert(row).await
     }
 
     /// Starts many runs of `path` in one transaction (all or none).
@@ -89,6 +86,11 @@ impl Service {
             && original.run_as.as_deref() != Some(principal.name.as_str());
         let whom = if impersonated { Whom::Impersonated } else { Whom::Caller };
         let row = self.prepare_start(principal, &original.task, arguments, whom, Origin::Rerun, Some(id))?;
+        self.insert(row).await
+    }
+
+    /// Inserts a prepared run (grouped with concurrent starts).
+    async fn insert(&self, row: runs::Model) -> Result<Run, ServiceError> {
         self.engine.start(row.clone()).await?;
         Ok(convert::run(row))
     }

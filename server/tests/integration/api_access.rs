@@ -2,7 +2,7 @@
 //! revoked token, and tokens of each role.
 
 use crate::common::http::{Answer, Call};
-use crate::common::{Database, TestApp, admin, args, test_config};
+use crate::common::{Database, TestApp, admin, args, config_with_nightly_schedule, test_config};
 use crate::on_both_databases;
 use app::types::{Origin, Role};
 use axum::http::Method;
@@ -35,15 +35,7 @@ fn expected(kind: Kind, who: Who, success: u16) -> u16 {
 }
 
 on_both_databases!(every_endpoint_checks_who_is_asking, |database: Database| async move {
-    let mut config = test_config();
-    config.schedules.push(task_starter::config::ScheduleConfig {
-        name: "nightly".to_owned(),
-        task: "examples.tasks.dummy_task".to_owned(),
-        cron: "0 3 * * *".to_owned(),
-        arguments: json!({}),
-        run_as: None,
-        paused: false,
-    });
+    let config = config_with_nightly_schedule();
     let app = TestApp::with_config(database, config.clone(), false).await;
     app.runtime.engine.spawn_scheduler(&config.schedules).await.unwrap().stop().await;
     let router = app.router();

@@ -3,7 +3,7 @@
 //! validates against the documented schema.
 
 use crate::common::http::{Answer, Call};
-use crate::common::{Database, TestApp, test_config};
+use crate::common::{Database, TestApp, config_with_nightly_schedule};
 use crate::on_both_databases;
 use app::types::Role;
 use axum::http::Method;
@@ -32,15 +32,7 @@ fn conforms(document: &Value, method: &Method, template: &str, answer: &Answer) 
 }
 
 on_both_databases!(real_responses_match_the_openapi_document, |database: Database| async move {
-    let mut config = test_config();
-    config.schedules.push(task_starter::config::ScheduleConfig {
-        name: "nightly".to_owned(),
-        task: "examples.tasks.dummy_task".to_owned(),
-        cron: "0 3 * * *".to_owned(),
-        arguments: json!({}),
-        run_as: None,
-        paused: false,
-    });
+    let config = config_with_nightly_schedule();
     let app = TestApp::with_config(database, config.clone(), true).await;
     app.runtime.engine.spawn_scheduler(&config.schedules).await.unwrap().stop().await;
     let router = app.router();

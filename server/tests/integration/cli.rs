@@ -22,18 +22,27 @@ fn run_wait_reports_the_outcome_in_the_exit_code() {
     let folder = tempfile::tempdir().unwrap();
     let database = format!("sqlite://{}/cli.db", folder.path().display());
 
-    let success = task_starter(&database, &["run", "examples.tasks.dummy_task", "--args", r#"{"number": 2}"#, "--wait"], &[]);
+    let success =
+        task_starter(&database, &["run", "examples.tasks.dummy_task", "--args", r#"{"number": 2}"#, "--wait"], &[]);
     assert!(success.status.success(), "{}", text(&success.stderr));
     assert!(text(&success.stdout).contains("Success: 100"), "{}", text(&success.stdout));
 
-    let failure =
-        task_starter(&database, &["run", "examples.tasks.failing_task", "--args", r#"{"message": "no way"}"#, "--wait"], &[]);
+    let failure = task_starter(
+        &database,
+        &["run", "examples.tasks.failing_task", "--args", r#"{"message": "no way"}"#, "--wait"],
+        &[],
+    );
     assert_eq!(failure.status.code(), Some(1));
     assert!(text(&failure.stderr).contains("Failure: no way"), "{}", text(&failure.stderr));
 
-    let as_batch = task_starter(&database, &["run", "examples.tasks.example_task", "--args", r#"{"text": "x"}"#, "--as", "batch"], &[]);
+    let as_batch = task_starter(
+        &database,
+        &["run", "examples.tasks.example_task", "--args", r#"{"text": "x"}"#, "--as", "batch"],
+        &[],
+    );
     assert!(as_batch.status.success());
-    let bad_arguments = task_starter(&database, &["run", "examples.tasks.dummy_task", "--args", r#"{"number": "two"}"#], &[]);
+    let bad_arguments =
+        task_starter(&database, &["run", "examples.tasks.dummy_task", "--args", r#"{"number": "two"}"#], &[]);
     assert_eq!(bad_arguments.status.code(), Some(2));
     assert!(text(&bad_arguments.stderr).contains("/number"), "{}", text(&bad_arguments.stderr));
 }

@@ -145,6 +145,20 @@ pub fn test_config() -> Config {
     }
 }
 
+/// The test config plus a schedule `nightly` of `examples.tasks.dummy_task`.
+pub fn config_with_nightly_schedule() -> Config {
+    let mut config = test_config();
+    config.schedules.push(task_starter::config::ScheduleConfig {
+        name: "nightly".to_owned(),
+        task: "examples.tasks.dummy_task".to_owned(),
+        cron: "0 3 * * *".to_owned(),
+        arguments: serde_json::json!({}),
+        run_as: None,
+        paused: false,
+    });
+    config
+}
+
 /// A running Task Starter on a test database.
 pub struct TestApp {
     pub runtime: Runtime,
