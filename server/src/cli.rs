@@ -120,6 +120,12 @@ pub fn main(registry: TaskRegistry) -> ExitCode {
     let cli = Cli::parse();
     let serving = matches!(cli.command, Command::Serve | Command::Worker);
     init_logging(if serving { "info" } else { "warn" });
+    // A task that panics ends its run as a failure; the panic is logged
+    // once, as an event, instead of being printed raw by the default hook.
+    std::panic::set_hook(Box::new(|panic| {
+        let location = panic.location().map(ToString::to_string).unwrap_or_default();
+        tracing::error!(%location, "panic: {}", panic_message(panic));
+    }));
     let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
         Ok(runtime) => runtime,
         Err(error) => {
@@ -155,6 +161,15 @@ async fn dispatch(cli: Cli, registry: TaskRegistry) -> Result<(), CliError> {
         Command::Tasks => run::list_tasks(&runtime),
         Command::Run { task, args, run_as, wait } => run::run(&runtime, &task, &args, run_as, wait).await,
     }
+}
+
+fn panic_message(panic: &std::panic::PanicHookInfo<'_>) -> String {
+    let payload = panic.payload();
+    payload
+        .downcast_ref::<&str>()
+        .map(|text| (*text).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
 }
 
 fn init_logging(default: &str) {
