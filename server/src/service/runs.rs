@@ -67,11 +67,16 @@ impl Service {
         require(principal, Role::Viewer)?;
         let run = self.run_row(id).await?;
         let db = &self.engine.db().read;
-        let attempts = run_attempts::Entity::find()
-            .filter(run_attempts::Column::RunId.eq(id.0))
-            .order_by_asc(run_attempts::Column::Attempt)
-            .all(db)
-            .await?;
+        // Only runs of tasks that retry keep attempt rows.
+        let attempts = if run.max_attempts > 1 {
+            run_attempts::Entity::find()
+                .filter(run_attempts::Column::RunId.eq(id.0))
+                .order_by_asc(run_attempts::Column::Attempt)
+                .all(db)
+                .await?
+        } else {
+            Vec::new()
+        };
         let log = run_logs::Entity::find()
             .filter(run_logs::Column::RunId.eq(id.0))
             .order_by_asc(run_logs::Column::Id)
