@@ -22,9 +22,17 @@ export async function hydrated(page: Page) {
   await page.waitForFunction(() => (window as unknown as { __hydrated?: boolean }).__hydrated === true);
 }
 
-/** Opens a task from the list and waits for its panel. */
+/**
+ * Opens a task from the list and waits for its panel. A task that is already
+ * open is not clicked again: that click reloads the page's data and renders a
+ * fresh panel a moment later, which would drop what a test types meanwhile.
+ */
 export async function openTask(page: Page, path: string) {
-  await page.getByRole("navigation", { name: "Tasks" }).getByRole("link", { name: new RegExp(path.replaceAll(".", "\\.")) }).click();
+  const link = page.getByRole("navigation", { name: "Tasks" }).getByRole("link", { name: new RegExp(path.replaceAll(".", "\\.")) });
+  if ((await link.getAttribute("aria-current")) !== "page") {
+    await link.click();
+  }
+  await expect(link).toHaveAttribute("aria-current", "page");
   await expect(page.getByRole("heading", { level: 1, name: path })).toBeVisible();
 }
 
