@@ -1,7 +1,7 @@
 // The action menu on every run: copy the id, copy the arguments to the
 // editor, run again, view info, cancel, copy as an API call.
 import { expect, test } from "@playwright/test";
-import { action, keepScreenshot, openTask, rows, signIn, writeArguments } from "./support";
+import { action, keepScreenshot, openTask, rows, signIn, startedRow, startTask, writeArguments } from "./support";
 
 test.use({ permissions: ["clipboard-read", "clipboard-write"] });
 
@@ -9,8 +9,7 @@ test.beforeEach(async ({ page }) => {
   await signIn(page);
   await openTask(page, "examples.tasks.example_task");
   await writeArguments(page, '{"text": "menu"}');
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-  await expect(rows(page).first().locator(".badge")).toHaveText(/Success/);
+  await expect((await startTask(page)).locator(".badge")).toHaveText(/Success/);
 });
 
 test("Copy task id puts the run's id on the clipboard", async ({ page }) => {
@@ -30,9 +29,7 @@ test("Copy arguments to code editor fills the editor", async ({ page }) => {
 test("Run again starts a new run with the same arguments", async ({ page }) => {
   const first = rows(page).first();
   const id = await first.getAttribute("data-run-id");
-  await action(page, first, "Run again with same arguments");
-  const again = rows(page).first();
-  await expect(again).not.toHaveAttribute("data-run-id", id ?? "");
+  const again = await startedRow(page, () => action(page, first, "Run again with same arguments"));
   await expect(again.locator(".badge")).toHaveText(/Success/);
   await expect(again).toContainText("Done with the task: menu");
   await action(page, again, "View info");
@@ -64,13 +61,12 @@ test("Copy as API call gives a curl command", async ({ page }) => {
 test("a running countdown can be cancelled", async ({ page }) => {
   await openTask(page, "examples.tasks.countdown");
   await writeArguments(page, '{"seconds": 60}');
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-  const row = rows(page).first();
+  const row = await startTask(page);
   await expect(row.locator(".badge")).toHaveText(/Running/);
   await expect(row.locator("progress")).toBeVisible();
   await action(page, row, "Cancel");
-  await expect(rows(page).first().locator(".badge")).toHaveText(/Cancelled/);
-  await expect(rows(page).first().locator(".run-result")).toContainText("Stopped with");
+  await expect(row.locator(".badge")).toHaveText(/Cancelled/);
+  await expect(row.locator(".run-result")).toContainText("Stopped with");
 });
 
 test("the menu works from the keyboard", async ({ page }) => {

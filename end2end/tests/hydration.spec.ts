@@ -1,7 +1,7 @@
 // The page renders on the server and hydrates in the browser: a click that
 // calls the server changes the page without a reload.
 import { expect, test } from "@playwright/test";
-import { keepScreenshot, openTask, rows, signIn, writeArguments } from "./support";
+import { keepScreenshot, openTask, signIn, startTask, writeArguments } from "./support";
 
 test("the console hydrates and a click reaches the server", async ({ page }) => {
   const errors: string[] = [];
@@ -14,9 +14,7 @@ test("the console hydrates and a click reaches the server", async ({ page }) => 
 
   await openTask(page, "examples.tasks.example_task");
   await writeArguments(page, '{"text": "hydrated"}');
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-
-  const row = rows(page).first();
+  const row = await startTask(page);
   await expect(row.getByText("Done with the task: hydrated")).toBeVisible();
   await expect(row.locator(".badge")).toHaveText(/Success/);
   expect(reloads, "no full page reload").toBe(0);
@@ -27,8 +25,7 @@ test("the console hydrates and a click reaches the server", async ({ page }) => 
 test("a page loaded with runs in its history hydrates cleanly", async ({ page }) => {
   await signIn(page);
   await openTask(page, "examples.tasks.dummy_task");
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-  await expect(rows(page).first().locator(".badge")).toHaveText(/Success/);
+  await expect((await startTask(page)).locator(".badge")).toHaveText(/Success/);
 
   const errors: string[] = [];
   page.on("console", (message) => message.type() === "error" && errors.push(message.text()));

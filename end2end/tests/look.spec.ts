@@ -2,22 +2,22 @@
 // page in light and dark, a phone-sized page, and axe-core scans with no
 // serious or critical violations.
 import { expect, test } from "@playwright/test";
-import { action, expectAccessible, keepScreenshot, openTask, rows, signIn, writeArguments } from "./support";
+import { action, expectAccessible, keepScreenshot, openTask, signIn, startTask, startedRow, writeArguments } from "./support";
 
 test("the main page in light and dark passes the accessibility scan", async ({ page }) => {
   await signIn(page);
   await openTask(page, "examples.tasks.countdown");
   await writeArguments(page, '{"seconds": 3}');
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-  await expect(rows(page).first().locator(".badge")).toHaveText(/Running/);
+  const row = await startTask(page);
+  await expect(row.locator(".badge")).toHaveText(/Running/);
   await expectAccessible(page, "the task starter (light)");
   await keepScreenshot(page, "task-starter-light");
   await page.emulateMedia({ colorScheme: "dark" });
   await expectAccessible(page, "the task starter (dark)");
   await keepScreenshot(page, "task-starter-dark");
   await page.emulateMedia({ colorScheme: "light" });
-  await expect(rows(page).first().locator(".badge")).toHaveText(/Success/, { timeout: 20_000 });
-  await action(page, rows(page).first(), "View info");
+  await expect(row.locator(".badge")).toHaveText(/Success/, { timeout: 20_000 });
+  await action(page, row, "View info");
   await expect(page.getByRole("dialog", { name: "Run details" })).toBeVisible();
   await expectAccessible(page, "the info dialog");
 });
@@ -52,6 +52,6 @@ test("the whole flow works from the keyboard", async ({ page }) => {
   await openTask(page, "examples.tasks.example_task");
   await writeArguments(page, '{"text": "keyboard"}');
   await page.getByRole("button", { name: "Start task as logged in user" }).focus();
-  await page.keyboard.press("Enter");
-  await expect(rows(page).first()).toContainText("Done with the task: keyboard");
+  const row = await startedRow(page, () => page.keyboard.press("Enter"));
+  await expect(row).toContainText("Done with the task: keyboard");
 });

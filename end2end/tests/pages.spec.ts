@@ -1,14 +1,13 @@
 // The other pages: all runs, schedules, users and API tokens; and what a
 // viewer may not do.
 import { expect, test } from "@playwright/test";
-import { action, openTask, rows, signIn, writeArguments } from "./support";
+import { action, openTask, rows, signIn, startTask, writeArguments } from "./support";
 
 test("All runs filters by task and state", async ({ page }) => {
   await signIn(page);
   await openTask(page, "examples.tasks.failing_task");
   await writeArguments(page, '{"message": "for the list"}');
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-  await expect(rows(page).first().locator(".badge")).toHaveText(/Failure/);
+  await expect((await startTask(page)).locator(".badge")).toHaveText(/Failure/);
 
   await page.getByRole("link", { name: "All runs" }).click();
   await expect(page.getByRole("heading", { name: "All runs" })).toBeVisible();
@@ -42,15 +41,16 @@ test("Schedules pause, resume and run now", async ({ page }) => {
 test("an admin makes a token that is shown once, and revokes it", async ({ page }) => {
   await signIn(page);
   await page.getByRole("link", { name: "API tokens" }).click();
-  await page.getByLabel("Name").fill("crm-sync");
+  const name = `crm-sync-${Date.now()}`;
+  await page.getByLabel("Name").fill(name);
   await page.getByRole("button", { name: "Create token" }).click();
   const secret = page.locator(".secret-value");
   await expect(secret).toHaveText(/^tsk_[0-9a-f]{64}$/);
   const token = await secret.textContent();
   const api = await page.request.get("/api/v1/tasks", { headers: { Authorization: `Bearer ${token}` } });
   expect(api.status()).toBe(200);
-  await page.getByRole("button", { name: "Revoke crm-sync" }).click();
-  await expect(page.locator("tr", { hasText: "crm-sync" })).toContainText("Revoked");
+  await page.getByRole("button", { name: `Revoke ${name}` }).click();
+  await expect(page.locator("tr", { hasText: name })).toContainText("Revoked");
   const refused = await page.request.get("/api/v1/tasks", { headers: { Authorization: `Bearer ${token}` } });
   expect(refused.status()).toBe(401);
 });

@@ -1,6 +1,6 @@
 // Starting tasks and watching them end, as an admin does it.
 import { expect, test } from "@playwright/test";
-import { openTask, rows, signIn, writeArguments } from "./support";
+import { openTask, rows, signIn, startTask, writeArguments } from "./support";
 
 test.beforeEach(async ({ page }) => {
   await signIn(page);
@@ -20,8 +20,7 @@ test("example_task goes from Pending to Success without a reload", async ({ page
   page.on("load", () => reloads++);
   await openTask(page, "examples.tasks.example_task");
   await writeArguments(page, '{"text": "watch me"}');
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-  const row = rows(page).first();
+  const row = await startTask(page);
   await expect(row.locator(".badge")).toHaveText(/Pending|Running/);
   await expect(row.locator(".badge")).toHaveText(/Success/);
   await expect(row).toContainText("Done with the task: watch me");
@@ -31,8 +30,7 @@ test("example_task goes from Pending to Success without a reload", async ({ page
 test("a handled failure shows its message as the result", async ({ page }) => {
   await openTask(page, "examples.tasks.failing_task");
   await writeArguments(page, '{"message": "customer 42 is unknown"}');
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-  const row = rows(page).first();
+  const row = await startTask(page);
   await expect(row.locator(".badge")).toHaveText(/Failure/);
   await expect(row.locator(".run-result")).toHaveText("customer 42 is unknown");
 });
@@ -40,8 +38,7 @@ test("a handled failure shows its message as the result", async ({ page }) => {
 test("a panic is a failure without result, the error in View info", async ({ page }) => {
   await openTask(page, "examples.tasks.failing_task");
   await writeArguments(page, '{"message": "it blew up", "panic": true}');
-  await page.getByRole("button", { name: "Start task as logged in user" }).click();
-  const row = rows(page).first();
+  const row = await startTask(page);
   await expect(row.locator(".badge")).toHaveText(/Failure/);
   await expect(row.locator(".run-result")).toHaveText("No result — see View info");
   await row.getByRole("button", { name: /Actions for run/ }).click();
@@ -53,12 +50,11 @@ test("a panic is a failure without result, the error in View info", async ({ pag
 
 test("twelve runs of dummy_task leave ten rows", async ({ page }) => {
   await openTask(page, "examples.tasks.dummy_task");
-  const start = page.getByRole("button", { name: "Start task as logged in user" });
   for (let number = 1; number <= 12; number++) {
     await writeArguments(page, `{"number": ${number}, "numberx": 1}`);
-    await start.click();
-    await expect(rows(page).first().locator(".run-result")).toHaveText(String(number * 5));
-    await expect(rows(page).first().locator(".badge")).toHaveText(/Success/);
+    const row = await startTask(page);
+    await expect(row.locator(".run-result")).toHaveText(String(number * 5));
+    await expect(row.locator(".badge")).toHaveText(/Success/);
   }
   await expect(rows(page)).toHaveCount(10);
   await page.reload();
@@ -69,8 +65,7 @@ test("twelve runs of dummy_task leave ten rows", async ({ page }) => {
 test("an impersonated start shows both names", async ({ page }) => {
   await openTask(page, "examples.tasks.example_task");
   await writeArguments(page, '{"text": "as batch"}');
-  await page.getByRole("button", { name: "Start task as user batch" }).click();
-  const row = rows(page).first();
+  const row = await startTask(page, "user batch");
   await expect(row.locator(".run-who")).toHaveText("admin as batch");
   await expect(row.locator(".badge")).toHaveText(/Success/);
 });

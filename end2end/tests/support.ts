@@ -46,6 +46,29 @@ export function rows(page: Page): Locator {
   return page.locator("section.history tr.run");
 }
 
+/** The id of the run heading the history, or null when it is empty. */
+async function newestRunId(page: Page): Promise<string | null> {
+  return (await rows(page).count()) === 0 ? null : rows(page).first().getAttribute("data-run-id");
+}
+
+/**
+ * Does `start` (a click that starts a run) and returns the new run's row once
+ * it heads the history. The row is found by its id, so a test never mistakes
+ * an older run that was at the top for the one it just started.
+ */
+export async function startedRow(page: Page, start: () => Promise<void>): Promise<Locator> {
+  const before = await newestRunId(page);
+  await start();
+  await expect.poll(() => newestRunId(page), { message: "a new run heads the history" }).not.toBe(before);
+  const id = await newestRunId(page);
+  return page.locator(`section.history tr.run[data-run-id="${id}"]`);
+}
+
+/** Clicks one of the start buttons ("logged in user" or "user <name>") and returns the new run's row. */
+export async function startTask(page: Page, as = "logged in user"): Promise<Locator> {
+  return startedRow(page, () => page.getByRole("button", { name: `Start task as ${as}` }).click());
+}
+
 /** Opens a row's action menu and picks an item. */
 export async function action(page: Page, row: Locator, item: string) {
   await row.getByRole("button", { name: /Actions for run/ }).click();
