@@ -2,11 +2,11 @@
 //! object that the server provides as context, so this crate (and the wasm)
 //! never sees the database.
 
-use crate::types::{
+use std::sync::Arc;
+use types::{
     ApiToken, CreatedToken, NewToken, NewUser, Principal, Problem, Run, RunDetail, RunFilter, RunId, RunList, Schedule,
     SessionInfo, StartRequest, Task, User,
 };
-use std::sync::Arc;
 
 /// Who is asking, as the server's middleware resolved it. It sits in the
 /// request's extensions; server functions read it from there.

@@ -1,6 +1,6 @@
 //! Showing values to people: times, durations, results, the curl command.
 
-use crate::types::Run;
+use types::Run;
 
 /// `2026-11-28T10:00:03.123456Z` as `2026-11-28 10:00:03 UTC`.
 pub fn time(rfc3339: &str) -> String {

@@ -11,7 +11,8 @@ pub mod console;
 pub mod format;
 pub mod pages;
 pub mod rpc;
-pub mod types;
+/// The API's types, from the `types` crate at the bottom of the house.
+pub use types;
 pub mod validate;
 
 #[cfg(feature = "hydrate")]

@@ -68,8 +68,8 @@ where
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
     use crate::console::{Caller, SharedConsole};
-    use crate::types::{Principal, Problem};
     use leptos::prelude::*;
+    use types::{Principal, Problem};
 
     /// The console and who is asking; 401 when nobody signed in.
     pub fn authenticated() -> Result<(SharedConsole, Principal), Problem> {

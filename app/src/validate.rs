@@ -3,8 +3,8 @@
 //! and extra properties, enums, ranges, lengths, items, `$ref`, `anyOf`,
 //! `oneOf`, `allOf`); the server checks again with a complete validator.
 
-use crate::types::FieldError;
 use serde_json::Value;
+use types::FieldError;
 
 /// Every way `instance` breaks `schema`, each at its JSON pointer.
 pub fn check(schema: &Value, instance: &Value) -> Vec<FieldError> {

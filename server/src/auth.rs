@@ -14,11 +14,11 @@ pub use sessions::{NewSession, SessionCaller};
 
 use crate::config::AuthConfig;
 use crate::db::Db;
-use app::types::Principal;
 use cache::TtlCache;
 use std::sync::Arc;
 use std::time::Duration;
 use throttle::Throttle;
+use types::Principal;
 
 /// How long an authenticated token or session is trusted without a database read.
 const CACHE_TTL: Duration = Duration::from_secs(2);

@@ -10,10 +10,10 @@ mod serve;
 use crate::config::{self, ConfigSource};
 use crate::engine::TaskRegistry;
 use crate::runtime::{Runtime, StartupError};
-use app::types::Role;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use types::Role;
 
 #[derive(Parser)]
 #[command(name = "task-starter", version, about = "Start background tasks with arguments and watch their history.")]
@@ -183,9 +183,9 @@ fn init_logging(default: &str) {
 }
 
 /// The command line acts as an admin named after the OS user.
-fn cli_principal() -> app::types::Principal {
+fn cli_principal() -> types::Principal {
     let name = std::env::var("USER").ok().filter(|name| !name.is_empty()).unwrap_or_else(|| "cli".to_owned());
-    app::types::Principal { kind: app::types::ActorKind::Cli, name, role: Role::Admin }
+    types::Principal { kind: types::ActorKind::Cli, name, role: Role::Admin }
 }
 
 /// A password from stdin's first line, or a new random one (printed).

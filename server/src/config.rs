@@ -10,11 +10,11 @@ mod load;
 pub use duration::ConfigDuration;
 pub use load::{ConfigError, ConfigSource, load};
 
-use app::types::Role;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use types::Role;
 
 /// The built-in config, used when no file is given: every shipped task, a
 /// command task, an external task, a schedule, and an impersonation user.

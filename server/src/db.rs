@@ -5,6 +5,7 @@
 //! while reads use a pool of their own. PostgreSQL uses one pool for both.
 
 pub mod entities;
+pub mod text;
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};

@@ -41,7 +41,6 @@ use crate::config::{ScheduleConfig, WorkerConfig};
 use crate::db::Db;
 use crate::db::entities::runs;
 use crate::metrics::Metrics;
-use app::types::{Actor, Origin, RunId};
 use running::RunningRuns;
 use sea_orm::DbErr;
 use starter::Starter;
@@ -49,6 +48,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, broadcast};
+use types::{Actor, Origin, RunId};
 use uuid::Uuid;
 
 /// The engine's settings, from the config's `[worker]` section.

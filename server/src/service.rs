@@ -15,8 +15,8 @@ pub use runs::RunCursor;
 use crate::auth::Accounts;
 use crate::config::Config;
 use crate::engine::Engine;
-use app::types::{Principal, Role};
 use std::sync::Arc;
+use types::{Principal, Role};
 
 /// The operations of Task Starter over one engine and one set of accounts.
 #[derive(Clone)]

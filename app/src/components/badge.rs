@@ -1,7 +1,7 @@
 //! A run's state as a badge: a word and a symbol, so it reads without colour.
 
-use crate::types::RunState;
 use leptos::prelude::*;
+use types::RunState;
 
 #[component]
 pub fn StateBadge(state: RunState) -> impl IntoView {

@@ -2,10 +2,10 @@
 //! and "Reset to defaults", checked against the task's schema as you type.
 
 use super::problem::field_errors;
-use crate::types::FieldError;
 use crate::validate;
 use leptos::prelude::*;
 use serde_json::Value;
+use types::FieldError;
 
 /// What the editor's text is worth.
 #[derive(Clone, Debug, PartialEq)]

@@ -3,9 +3,9 @@
 
 use super::live::keep_polling;
 use super::run_row::run_row;
-use crate::types::{Run, RunId, Task};
 use leptos::prelude::*;
 use std::collections::{HashMap, HashSet};
+use types::{Run, RunId, Task};
 
 /// What this page knows beyond the history it loaded.
 #[derive(Clone, Copy)]

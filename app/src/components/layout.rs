@@ -8,9 +8,9 @@
 
 use super::session::{Announcer, Session};
 use crate::rpc::{SignOut, get_session};
-use crate::types::{Problem, Role, SessionInfo};
 use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
+use types::{Problem, Role, SessionInfo};
 
 #[component]
 pub fn Layout() -> impl IntoView {

@@ -3,8 +3,8 @@
 //! hidden), and stop when nothing is left to watch.
 
 use super::LiveRuns;
-use crate::types::Run;
 use leptos::prelude::*;
+use types::Run;
 
 /// How often to poll while the tab is visible, and while it is hidden.
 #[cfg(feature = "hydrate")]

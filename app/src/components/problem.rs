@@ -1,7 +1,7 @@
 //! A problem from the server, shown next to what caused it.
 
-use crate::types::{FieldError, Problem};
 use leptos::prelude::*;
+use types::{FieldError, Problem};
 
 #[component]
 pub fn ProblemNotice(problem: Problem) -> impl IntoView {

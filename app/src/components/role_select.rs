@@ -1,7 +1,7 @@
 //! Choosing a role, for new users and new tokens.
 
-use crate::types::Role;
 use leptos::prelude::*;
+use types::Role;
 
 #[component]
 pub fn RoleSelect(role: RwSignal<Role>) -> impl IntoView {
@@ -10,7 +10,8 @@ pub fn RoleSelect(role: RwSignal<Role>) -> impl IntoView {
             "Role "
             <select on:change:target=move |event| role.set(Role::parse(&event.target().value()).unwrap_or(Role::Viewer))>
                 {Role::ALL
-                    .into_iter()
+                    .iter()
+                    .copied()
                     .map(|option| {
                         view! {
                             <option value=option.as_str() selected=move || role.get() == option>

@@ -3,8 +3,8 @@
 use super::{ProblemNotice, StateBadge};
 use crate::format;
 use crate::rpc::get_run_detail;
-use crate::types::{Problem, RunDetail, RunId};
 use leptos::prelude::*;
+use types::{Problem, RunDetail, RunId};
 
 const DIALOG_ID: &str = "run-info";
 

@@ -4,9 +4,9 @@
 
 use super::{ActionMenu, InfoDialog, LiveRuns, ProblemNotice, StateBadge, use_announcer, use_session};
 use crate::format;
-use crate::types::{Problem, Role, Run};
 use leptos::prelude::*;
 use leptos_router::NavigateOptions;
+use types::{Problem, Role, Run};
 
 /// What the rows of a page can do besides their own requests.
 #[derive(Clone, Copy)]

@@ -1,8 +1,8 @@
 //! The signed-in user, and the announcer that tells about quiet changes
 //! ("Copied …") both on screen and to screen readers.
 
-use crate::types::{Role, SessionInfo};
 use leptos::prelude::*;
+use types::{Role, SessionInfo};
 
 /// The signed-in user, provided by the layout.
 #[derive(Clone, Debug)]

@@ -3,10 +3,10 @@
 
 use crate::components::{InfoDialog, LiveRuns, Page, RunActions, RunInfoDialog, RunsTable, encode_query, page_data};
 use crate::rpc::list_runs;
-use crate::types::{Run, RunFilter, RunList, RunState};
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
+use types::{Run, RunFilter, RunList, RunState};
 
 #[component]
 pub fn AllRunsPage() -> impl IntoView {
@@ -38,7 +38,8 @@ pub fn AllRunsPage() -> impl IntoView {
                                 <select name="state">
                                     <option value="" selected=move || value("state").is_empty()>"Any"</option>
                                     {RunState::ALL
-                                        .into_iter()
+                                        .iter()
+                                        .copied()
                                         .map(|state| {
                                             view! {
                                                 <option value=state.as_str() selected=move || value("state") == state.as_str()>

@@ -4,8 +4,8 @@
 use crate::components::{Page, ProblemNotice, page_data, use_announcer, use_session};
 use crate::format;
 use crate::rpc::{list_schedules, run_schedule_now, set_schedule_paused};
-use crate::types::{Problem, Role, Schedule};
 use leptos::prelude::*;
+use types::{Problem, Role, Schedule};
 
 #[component]
 pub fn SchedulesPage() -> impl IntoView {

@@ -7,10 +7,10 @@ use crate::components::{
 };
 use crate::format::pretty;
 use crate::rpc::{list_tasks, start_run, task_history};
-use crate::types::{FieldError, Problem, Role, Run, Task};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
+use types::{FieldError, Problem, Role, Run, Task};
 
 /// What the page loads: the tasks, the selected one, and its history.
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -164,7 +164,7 @@ fn TaskPanel(task: Task, history: Vec<Run>, info: InfoDialog) -> impl IntoView {
         task.timeout_ms.map(|timeout| format!("stopped after {}", crate::format::duration(timeout))),
         (task.max_attempts > 1).then(|| format!("up to {} attempts", task.max_attempts)),
     ];
-    let external = task.kind == crate::types::TaskKind::External;
+    let external = task.kind == types::TaskKind::External;
     view! {
         <section class="task-panel" aria-labelledby="task-title">
             <h1 id="task-title">{task.path.clone()}</h1>

@@ -3,8 +3,8 @@
 use crate::components::{Page, ProblemNotice, RoleSelect, page_data, use_announcer};
 use crate::format;
 use crate::rpc::{create_token, list_tokens, revoke_token};
-use crate::types::{ApiToken, CreatedToken, NewToken, Problem, Role};
 use leptos::prelude::*;
+use types::{ApiToken, CreatedToken, NewToken, Problem, Role};
 
 #[component]
 pub fn TokensPage() -> impl IntoView {

@@ -3,8 +3,8 @@
 use crate::components::{Page, ProblemNotice, RoleSelect, page_data, use_announcer};
 use crate::format;
 use crate::rpc::{add_user, delete_user, list_users};
-use crate::types::{NewUser, Problem, Role, User};
 use leptos::prelude::*;
+use types::{NewUser, Problem, Role, User};
 
 #[component]
 pub fn UsersPage() -> impl IntoView {

@@ -1,8 +1,8 @@
 //! Runs: batch status for polling, every field of one, re-run, cancel, the list.
 
-use crate::types::{Problem, Run, RunDetail, RunFilter, RunId, RunList};
 use leptos::prelude::*;
 use server_fn::codec::{GetUrl, Json};
+use types::{Problem, Run, RunDetail, RunFilter, RunId, RunList};
 
 /// The current state of these runs, in one request.
 #[server(client = super::CsrfClient, input = GetUrl)]

@@ -1,8 +1,8 @@
 //! Schedules: the list, pause and resume, run now.
 
-use crate::types::{Problem, Run, Schedule};
 use leptos::prelude::*;
 use server_fn::codec::{GetUrl, Json};
+use types::{Problem, Run, Schedule};
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_schedules() -> Result<Vec<Schedule>, Problem> {

@@ -1,8 +1,8 @@
 //! Signing in and out, and who is signed in.
 
-use crate::types::{Problem, SessionInfo};
 use leptos::prelude::*;
 use server_fn::codec::GetUrl;
+use types::{Problem, SessionInfo};
 
 /// The signed-in user, or `None`.
 #[server(client = super::CsrfClient, input = GetUrl)]

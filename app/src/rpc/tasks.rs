@@ -1,10 +1,10 @@
 //! Tasks: the list, starting a run, and a task's history.
 
-use crate::types::{Problem, Run, Task};
-#[cfg(feature = "ssr")]
-use crate::types::{RunAs, StartRequest};
 use leptos::prelude::*;
 use server_fn::codec::{GetUrl, Json};
+use types::{Problem, Run, Task};
+#[cfg(feature = "ssr")]
+use types::{RunAs, StartRequest};
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_tasks() -> Result<Vec<Task>, Problem> {

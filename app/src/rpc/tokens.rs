@@ -1,8 +1,8 @@
 //! API tokens, for admins.
 
-use crate::types::{ApiToken, CreatedToken, NewToken, Problem};
 use leptos::prelude::*;
 use server_fn::codec::{GetUrl, Json};
+use types::{ApiToken, CreatedToken, NewToken, Problem};
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_tokens() -> Result<Vec<ApiToken>, Problem> {

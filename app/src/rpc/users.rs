@@ -1,8 +1,8 @@
 //! Users, for admins.
 
-use crate::types::{NewUser, Problem, User};
 use leptos::prelude::*;
 use server_fn::codec::{GetUrl, Json};
+use types::{NewUser, Problem, User};
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_users() -> Result<Vec<User>, Problem> {

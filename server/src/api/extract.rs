@@ -5,12 +5,12 @@
 use super::ApiError;
 use crate::web::RefusedCredentials;
 use app::console::Caller;
-use app::types::{FieldError, Principal, Problem};
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
+use types::{FieldError, Principal, Problem};
 
 /// The authenticated caller of an API request (401 when there is none).
 pub struct Authenticated(pub Principal);

@@ -5,12 +5,12 @@ use super::{ApiError, Authenticated};
 use crate::engine::store::statement;
 use crate::service::require;
 use crate::web::AppState;
-use app::types::{Problem, Role};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
 use axum::response::IntoResponse;
 use sea_orm::ConnectionTrait;
+use types::{Problem, Role};
 
 /// 200 with `{"status": "ok"}` while the database answers; 503 otherwise.
 pub async fn healthz(State(state): State<AppState>) -> Result<Json<serde_json::Value>, ApiError> {

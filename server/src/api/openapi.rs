@@ -1,11 +1,11 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers and the
 //! types in `app`.
 
-use app::types::{
+use axum::Json;
+use types::{
     Actor, ActorKind, Attempt, FieldError, LogLine, Origin, Problem, Progress, ReportRequest, Run, RunAs, RunDetail,
     RunError, RunId, RunList, RunState, Schedule, ScheduleList, StartRequest, Task, TaskKind, TaskList, TrackRequest,
 };
-use axum::Json;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
 use utoipa::{Modify, OpenApi};

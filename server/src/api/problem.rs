@@ -1,10 +1,10 @@
 //! Problem documents as responses: the one place where errors become HTTP.
 
 use crate::service::ServiceError;
-use app::types::Problem;
 use axum::Json;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
+use types::Problem;
 
 /// An error on its way out as `application/problem+json`.
 #[derive(Debug)]

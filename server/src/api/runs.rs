@@ -4,12 +4,12 @@
 use super::tasks::created;
 use super::{ApiError, ApiJson, Authenticated};
 use crate::web::AppState;
-use app::types::{Problem, ReportRequest, Run, RunDetail, RunFilter, RunId, RunList, RunState, TrackRequest};
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::Deserialize;
+use types::{Problem, ReportRequest, Run, RunDetail, RunFilter, RunId, RunList, RunState, TrackRequest};
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()

@@ -3,11 +3,11 @@
 use super::tasks::created;
 use super::{ApiError, Authenticated};
 use crate::web::AppState;
-use app::types::{Problem, Run, Schedule, ScheduleList};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
+use types::{Problem, Run, Schedule, ScheduleList};
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()

@@ -2,12 +2,12 @@
 
 use super::{ApiError, ApiJson, Authenticated};
 use crate::web::AppState;
-use app::types::{Origin, Problem, Run, RunList, StartRequest, Task, TaskList};
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
+use types::{Origin, Problem, Run, RunList, StartRequest, Task, TaskList};
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()

@@ -6,8 +6,8 @@ use super::secret::{random_token, sha256_hex};
 use super::{Accounts, AuthError};
 use crate::clock::{micros, now_micros};
 use crate::db::entities::{sessions, users};
-use app::types::{ActorKind, Principal, Role};
 use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter};
+use types::{ActorKind, Principal, Role};
 
 /// A session just opened: the cookie's token is only ever here.
 pub struct NewSession {

@@ -5,8 +5,8 @@ use super::secret::{random_token, sha256_hex};
 use super::{Accounts, AuthError};
 use crate::clock::now_micros;
 use crate::db::entities::api_tokens;
-use app::types::{ActorKind, Principal, Role};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use types::{ActorKind, Principal, Role};
 use uuid::Uuid;
 
 /// Every API token starts with this, so leaked ones are easy to recognise.

@@ -6,8 +6,8 @@ use super::secret::random_password;
 use super::{Accounts, AuthError};
 use crate::clock::now_micros;
 use crate::db::entities::{sessions, users};
-use app::types::Role;
 use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
+use types::Role;
 
 impl Accounts {
     pub async fn list_users(&self) -> Result<Vec<users::Model>, AuthError> {

@@ -9,7 +9,6 @@
 //!
 //! `cargo run --release -p task-starter --bin bench -- --runs 20000 --repeat 3`
 
-use app::types::{ActorKind, Origin, Principal, Role, StartRequest};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -19,6 +18,7 @@ use task_starter::db::Db;
 use task_starter::runtime::{Runtime, catalog};
 use task_starter::{TaskContext, TaskDefinition, TaskError, TaskRegistry};
 use tokio::sync::mpsc;
+use types::{ActorKind, Origin, Principal, Role, StartRequest};
 
 #[derive(Deserialize, JsonSchema)]
 struct Nothing {}
@@ -128,7 +128,7 @@ fn bench_principal() -> Principal {
 }
 
 fn request() -> StartRequest {
-    StartRequest { arguments: serde_json::json!({}), run_as: app::types::RunAs::Me }
+    StartRequest { arguments: serde_json::json!({}), run_as: types::RunAs::Me }
 }
 
 /// Waits until `count` runs have finished in this process.

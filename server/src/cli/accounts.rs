@@ -2,7 +2,7 @@
 
 use super::{CliError, TokenCommand, UserCommand, cli_principal, read_password};
 use crate::runtime::Runtime;
-use app::types::{NewToken, NewUser};
+use types::{NewToken, NewUser};
 
 pub async fn user(runtime: &Runtime, command: UserCommand) -> Result<(), CliError> {
     let service = &runtime.service;

@@ -1,7 +1,7 @@
 //! The progress bar `run --wait` draws on stderr while a run is going.
 
-use app::types::Run;
 use std::io::{IsTerminal, Write};
+use types::Run;
 
 const WIDTH: usize = 30;
 
@@ -50,7 +50,7 @@ pub fn render(run: &Run) -> String {
 #[cfg(test)]
 mod tests {
     use super::render;
-    use app::types::{Actor, ActorKind, Origin, Progress, Run, RunId, RunState};
+    use types::{Actor, ActorKind, Origin, Progress, Run, RunId, RunState};
 
     #[test]
     fn the_bar_fills_with_the_fraction() {

@@ -3,7 +3,7 @@
 use super::progress::ProgressLine;
 use super::{CliError, cli_principal};
 use crate::runtime::Runtime;
-use app::types::{Origin, RunState};
+use types::{Origin, RunState};
 
 pub fn list_tasks(runtime: &Runtime) -> Result<(), CliError> {
     for task in runtime.service.list_tasks(&cli_principal())? {

@@ -6,10 +6,10 @@ use super::command::CommandSpec;
 use super::registry::{TaskFn, TaskRegistry};
 use super::schema::{ArgumentsValidator, default_arguments};
 use crate::config::{Config, DeclaredKind, TaskConfig};
-use app::types::{FieldError, Task, TaskKind};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
+use types::{FieldError, Task, TaskKind};
 
 /// How the engine runs a task.
 #[derive(Clone)]

@@ -1,17 +1,24 @@
 //! The context a task receives: who started the run and as whom, its
 //! arguments, a way to report progress and log lines, and the cancel signal.
 
-use app::types::{Actor, RunId};
+use crate::db::text::storable;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 use tokio::sync::watch;
+use types::{Actor, RunId};
 
 /// Progress is written at most this often while a task runs; the last
 /// report is always saved when the run ends.
 const PROGRESS_INTERVAL: Duration = Duration::from_millis(200);
 /// A run keeps at most this many log lines.
 const MAX_LOG_LINES: u32 = 1000;
+/// Longer log lines are cut to this many bytes.
+pub const MAX_LOG_LINE_BYTES: usize = 8 * 1024;
+/// Longer progress messages are cut to this many bytes.
+pub const MAX_PROGRESS_BYTES: usize = 1024;
+/// Longer log levels are cut to this many bytes.
+const MAX_LEVEL_BYTES: usize = 16;
 
 /// A progress report: fraction from 0.0 to 1.0, and a message.
 pub type ProgressReport = (Option<f64>, Option<String>);
@@ -105,7 +112,7 @@ impl TaskContext {
     /// Reports how far the task is; `fraction` runs from 0.0 to 1.0.
     pub async fn progress(&self, fraction: Option<f64>, message: impl Into<String>) {
         let fraction = fraction.filter(|value| value.is_finite()).map(|value| value.clamp(0.0, 1.0));
-        let message = Some(message.into()).filter(|text| !text.is_empty());
+        let message = Some(storable(message, MAX_PROGRESS_BYTES)).filter(|text| !text.is_empty());
         *lock(&self.inner.last_progress) = Some((fraction, message.clone()));
         let due = {
             let mut last_write = lock(&self.inner.last_progress_write);
@@ -134,7 +141,8 @@ impl TaskContext {
     pub async fn log_at(&self, level: &str, message: impl Into<String>) {
         let written = self.inner.log_lines.fetch_add(1, Ordering::Relaxed);
         if written < MAX_LOG_LINES {
-            self.inner.reporter.log(self.inner.run_id, level, message.into()).await;
+            let level = storable(level, MAX_LEVEL_BYTES);
+            self.inner.reporter.log(self.inner.run_id, &level, storable(message, MAX_LOG_LINE_BYTES)).await;
         } else if written == MAX_LOG_LINES {
             let notice = format!("The log is full ({MAX_LOG_LINES} lines); later lines are not kept.");
             self.inner.reporter.log(self.inner.run_id, "warn", notice).await;

@@ -12,12 +12,12 @@ use super::task::{TaskError, TaskResult};
 use super::worker::Pool;
 use crate::clock::now_micros;
 use crate::db::entities::runs;
-use app::types::{Actor, ActorKind, RunId};
 use futures::future::BoxFuture;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{OwnedSemaphorePermit, watch};
 use tokio::task::JoinHandle;
+use types::{Actor, ActorKind, RunId};
 
 /// Runs `run` to its end and sends the settlement to the finisher. The
 /// permit is the slot in the pool's concurrency that the run holds.

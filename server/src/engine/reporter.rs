@@ -7,8 +7,8 @@ use super::store::statement;
 use crate::clock::now_micros;
 use crate::db::Db;
 use crate::db::entities::run_logs;
-use app::types::RunId;
 use sea_orm::{ActiveValue, ConnectionTrait, EntityTrait};
+use types::RunId;
 
 /// Longer log lines are cut to this many bytes.
 const MAX_LINE_BYTES: usize = 8 * 1024;

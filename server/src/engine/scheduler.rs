@@ -7,11 +7,11 @@ use super::store;
 use super::{Engine, Shared, new_run};
 use crate::clock::now_micros;
 use crate::db::entities::schedules;
-use app::types::{Actor, ActorKind, Origin};
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
+use types::{Actor, ActorKind, Origin};
 
 /// The longest the scheduler sleeps without looking again.
 const MAX_SLEEP: Duration = Duration::from_secs(1);

@@ -1,8 +1,8 @@
 //! Reading argument schemas: the defaults that "Reset to defaults" fills in,
 //! and the validator that refuses bad arguments before a run exists.
 
-use app::types::FieldError;
 use serde_json::{Map, Value};
+use types::FieldError;
 
 /// The arguments a schema's defaults give. A required property without a
 /// default gets an empty value of its type, so the editor shows what to fill in.

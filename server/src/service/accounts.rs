@@ -1,7 +1,7 @@
 //! Users and API tokens, for admins.
 
 use super::{Service, ServiceError, convert, require};
-use app::types::{ApiToken, CreatedToken, NewToken, NewUser, Principal, Role, User};
+use types::{ApiToken, CreatedToken, NewToken, NewUser, Principal, Role, User};
 
 impl Service {
     pub async fn users(&self, principal: &Principal) -> Result<Vec<User>, ServiceError> {

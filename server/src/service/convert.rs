@@ -2,7 +2,7 @@
 
 use crate::clock::to_rfc3339;
 use crate::db::entities::{api_tokens, run_attempts, run_logs, runs, schedules, users};
-use app::types::{
+use types::{
     Actor, ActorKind, ApiToken, Attempt, LogLine, Origin, Progress, Role, Run, RunError, RunId, RunState, Schedule,
     User,
 };

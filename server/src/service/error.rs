@@ -1,8 +1,8 @@
 //! The service layer's errors, and their one conversion into a problem
 //! document (which the REST API and the server functions both send).
 
-use app::types::{FieldError, Problem};
 use sea_orm::DbErr;
+use types::{FieldError, Problem};
 
 /// Why an operation was refused or failed.
 #[derive(Debug, thiserror::Error)]

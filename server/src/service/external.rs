@@ -8,10 +8,10 @@ use crate::auth::secret::sha256_hex;
 use crate::clock::now_micros;
 use crate::db::entities::runs;
 use crate::engine::{new_run, store};
-use app::types::{
+use sea_orm::ConnectionTrait;
+use types::{
     Actor, ActorKind, Origin, Principal, ReportRequest, Role, Run, RunError, RunId, RunState, TaskKind, TrackRequest,
 };
-use sea_orm::ConnectionTrait;
 
 impl Service {
     /// Registers a run that another system started.

@@ -4,9 +4,9 @@
 use super::{Service, ServiceError, convert, require};
 use crate::db::entities::{run_attempts, run_logs, runs};
 use crate::engine::CancelOutcome;
-use app::types::{Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList};
 use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use std::time::Duration;
+use types::{Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList};
 use uuid::Uuid;
 
 /// At most this many ids in one batch status request.

@@ -4,7 +4,7 @@ use super::{Service, ServiceError, convert, require};
 use crate::clock::now_micros;
 use crate::engine::cron::Cron;
 use crate::engine::{new_run, store};
-use app::types::{Actor, Origin, Principal, Role, Run, Schedule};
+use types::{Actor, Origin, Principal, Role, Run, Schedule};
 
 impl Service {
     pub async fn schedules(&self, principal: &Principal) -> Result<Vec<Schedule>, ServiceError> {

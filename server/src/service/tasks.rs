@@ -4,9 +4,9 @@
 use super::{Service, ServiceError, convert, require};
 use crate::db::entities::runs;
 use crate::engine::{CatalogTask, new_run};
-use app::types::{Actor, Origin, Principal, Role, Run, RunAs, RunId, StartRequest, Task, TaskKind};
 use sea_orm::EntityTrait;
 use std::sync::Arc;
+use types::{Actor, Origin, Principal, Role, Run, RunAs, RunId, StartRequest, Task, TaskKind};
 
 impl Service {
     /// The tasks the config shows, in its order.

@@ -9,12 +9,12 @@
 use super::{AppState, cookies};
 use crate::api::ApiError;
 use app::console::{Caller, PeerAddress};
-use app::types::Problem;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
+use types::Problem;
 
 /// Why the credentials a request carried were refused (a bad or revoked token).
 #[derive(Clone, Debug)]

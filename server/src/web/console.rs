@@ -4,7 +4,7 @@
 use super::cookies;
 use crate::service::{Service, ServiceError};
 use app::console::{Caller, Console};
-use app::types::{
+use types::{
     ApiToken, CreatedToken, NewToken, NewUser, Origin, Principal, Problem, Run, RunDetail, RunFilter, RunId, RunList,
     Schedule, SessionInfo, StartRequest, Task, User,
 };

@@ -4,9 +4,9 @@
 use crate::common::http::{Answer, Call};
 use crate::common::{Database, TestApp, admin, args, config_with_nightly_schedule, test_config};
 use crate::on_both_databases;
-use app::types::{Origin, Role};
 use axum::http::Method;
 use serde_json::json;
+use types::{Origin, Role};
 
 /// Who calls.
 #[derive(Clone, Copy, Debug)]
@@ -61,9 +61,9 @@ on_both_databases!(every_endpoint_checks_who_is_asking, |database: Database| asy
         let pending =
             app.service().start(&admin(), "examples.tasks.dummy_task", args(json!({})), Origin::Api).await.unwrap();
         let external_id = uuid::Uuid::new_v4();
-        let external = app::types::TrackRequest {
+        let external = types::TrackRequest {
             task: "tests.external".to_owned(),
-            id: app::types::RunId(external_id),
+            id: types::RunId(external_id),
             arguments: json!({}),
             state: None,
         };

@@ -3,9 +3,9 @@
 use crate::common::http::Call;
 use crate::common::{Database, TestApp, admin, args, test_config};
 use crate::on_both_databases;
-use app::types::{Origin, Role};
 use axum::http::Method;
 use serde_json::json;
+use types::{Origin, Role};
 
 const START: &str = "/api/v1/tasks/examples.tasks.dummy_task/runs";
 
@@ -71,7 +71,7 @@ on_both_databases!(state_changes_that_are_not_allowed_are_conflicts, |database: 
         .await;
     assert_eq!(patch.status, 409, "{}", patch.text);
     let after = app.service().run(&admin(), run.id).await.unwrap();
-    assert_eq!(after.state, app::types::RunState::Success, "the refused PATCH changed nothing");
+    assert_eq!(after.state, types::RunState::Success, "the refused PATCH changed nothing");
 });
 
 on_both_databases!(tracking_over_http_is_idempotent, |database: Database| async move {

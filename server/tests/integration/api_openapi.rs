@@ -5,9 +5,9 @@
 use crate::common::http::{Answer, Call};
 use crate::common::{Database, TestApp, config_with_nightly_schedule};
 use crate::on_both_databases;
-use app::types::Role;
 use axum::http::Method;
 use serde_json::{Value, json};
+use types::Role;
 
 /// Checks `answer` to `method path_template` against the document.
 fn conforms(document: &Value, method: &Method, template: &str, answer: &Answer) {
@@ -79,7 +79,7 @@ on_both_databases!(real_responses_match_the_openapi_document, |database: Databas
         &viewer,
     )
     .await;
-    app.finished(app::types::RunId(run.parse().unwrap())).await;
+    app.finished(types::RunId(run.parse().unwrap())).await;
     check(Method::GET, "/api/v1/tasks/{path}/runs", "/api/v1/tasks/examples.tasks.dummy_task/runs", None, &token).await;
     check(Method::GET, "/api/v1/runs", "/api/v1/runs?limit=1", None, &token).await;
     check(Method::GET, "/api/v1/runs", &format!("/api/v1/runs?ids={run}"), None, &token).await;

@@ -4,9 +4,9 @@
 use crate::common::http::Call;
 use crate::common::{Database, TestApp, test_config};
 use crate::on_both_databases;
-use app::types::Role;
 use serde_json::json;
 use task_starter::service::ServiceError;
+use types::Role;
 
 const START: &str = "/api/v1/tasks/examples.tasks.dummy_task/runs";
 

@@ -4,13 +4,13 @@
 pub mod http;
 pub mod tasks;
 
-use app::types::{ActorKind, Principal, Role, Run, RunId};
 use sqlx::{Connection, Executor};
 use std::time::Duration;
 use task_starter::config::{Config, ConfigDuration, ConfigSource, DeclaredKind, TaskConfig, WorkerConfig};
 use task_starter::db::Db;
 use task_starter::engine::WorkerPool;
 use task_starter::runtime::{Runtime, catalog};
+use types::{ActorKind, Principal, Role, Run, RunId};
 
 /// Runs an async test body on both databases:
 /// `on_both_databases!(name, |database| async move { ... });`
@@ -198,7 +198,7 @@ impl TestApp {
 
     /// How many runs of `task` the database holds.
     pub async fn count_runs(&self, task: &str) -> usize {
-        let filter = app::types::RunFilter { task: Some(task.to_owned()), limit: Some(200), ..Default::default() };
+        let filter = types::RunFilter { task: Some(task.to_owned()), limit: Some(200), ..Default::default() };
         self.service().list_runs(&admin(), &filter).await.expect("runs are listed").runs.len()
     }
 
@@ -274,6 +274,6 @@ pub fn viewer() -> Principal {
 }
 
 /// `StartRequest` with these arguments, as the caller.
-pub fn args(arguments: serde_json::Value) -> app::types::StartRequest {
-    app::types::StartRequest { arguments, run_as: app::types::RunAs::Me }
+pub fn args(arguments: serde_json::Value) -> types::StartRequest {
+    types::StartRequest { arguments, run_as: types::RunAs::Me }
 }

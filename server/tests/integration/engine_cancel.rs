@@ -3,9 +3,9 @@
 
 use crate::common::{Database, TestApp, admin, args, test_config, viewer};
 use crate::{on_both_databases, on_postgres};
-use app::types::{Origin, RunState};
 use serde_json::json;
 use task_starter::service::ServiceError;
+use types::{Origin, RunState};
 
 on_both_databases!(cancelling_a_pending_run_ends_it_at_once, |database: Database| async move {
     let app = TestApp::with_config(database, test_config(), false).await;

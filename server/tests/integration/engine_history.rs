@@ -4,8 +4,8 @@
 
 use crate::common::{Database, TestApp, admin, args, test_config};
 use crate::on_both_databases;
-use app::types::{Origin, RunState};
 use serde_json::json;
+use types::{Origin, RunState};
 
 on_both_databases!(twelve_runs_of_dummy_task_leave_ten, |database: Database| async move {
     let app = TestApp::new(database).await;

@@ -4,13 +4,13 @@
 
 use crate::common::{Database, TestApp, admin, args, test_config};
 use crate::on_both_databases;
-use app::types::{Origin, RunState};
 use serde_json::json;
 use std::process::Stdio;
 use std::time::Duration;
 use task_starter::clock::now_micros;
 use task_starter::config::TaskConfig;
 use task_starter::engine::store;
+use types::{Origin, RunState};
 
 on_both_databases!(a_stale_lease_is_rescued_by_another_worker, |database: Database| async move {
     let app = TestApp::with_config(database, test_config(), false).await;

@@ -4,8 +4,8 @@
 
 use crate::common::{Database, TestApp, admin, args, operator};
 use crate::on_both_databases;
-use app::types::{ActorKind, Origin, RunAs, RunState, StartRequest};
 use serde_json::json;
+use types::{ActorKind, Origin, RunAs, RunState, StartRequest};
 
 on_both_databases!(a_value_is_success_and_both_names_are_recorded, |database: Database| async move {
     let app = TestApp::new(database).await;

@@ -3,8 +3,8 @@
 
 use crate::common::{Database, TestApp, admin, args, test_config};
 use crate::on_both_databases;
-use app::types::{Origin, RunState};
 use serde_json::json;
+use types::{Origin, RunState};
 
 on_both_databases!(a_crashing_task_is_retried_until_it_works, |database: Database| async move {
     let app = TestApp::new(database).await;

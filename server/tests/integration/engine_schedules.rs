@@ -3,10 +3,10 @@
 
 use crate::common::{Database, TestApp, admin, test_config, viewer};
 use crate::on_both_databases;
-use app::types::{ActorKind, Origin};
 use sea_orm::ConnectionTrait;
 use task_starter::config::{Config, ScheduleConfig};
 use task_starter::engine::store::statement;
+use types::{ActorKind, Origin};
 
 fn with_schedule(cron: &str) -> Config {
     let mut config = test_config();

@@ -3,9 +3,9 @@
 
 use crate::common::{Database, TestApp, admin, args, operator, viewer};
 use crate::on_both_databases;
-use app::types::{ActorKind, Origin, ReportRequest, RunError, RunId, RunState, TrackRequest};
 use serde_json::json;
 use task_starter::service::ServiceError;
+use types::{ActorKind, Origin, ReportRequest, RunError, RunId, RunState, TrackRequest};
 
 fn track(id: RunId, source: &str) -> TrackRequest {
     TrackRequest { task: "tests.external".to_owned(), id, arguments: json!({"source": source}), state: None }

@@ -3,9 +3,9 @@
 
 use crate::common::{Database, TestApp, admin, args, operator, test_config, viewer};
 use crate::on_both_databases;
-use app::types::{Origin, RunAs, RunFilter, RunState, StartRequest};
 use serde_json::json;
 use task_starter::service::ServiceError;
+use types::{Origin, RunAs, RunFilter, RunState, StartRequest};
 
 on_both_databases!(bad_arguments_are_refused_at_their_pointer_and_start_nothing, |database: Database| async move {
     let app = TestApp::new(database).await;
@@ -57,7 +57,7 @@ on_both_databases!(batch_status_returns_just_the_runs_asked_for, |database: Data
             app.service().start(&admin(), "examples.tasks.dummy_task", args(json!({})), Origin::Ui).await.unwrap().id,
         );
     }
-    let unknown = app::types::RunId(uuid::Uuid::new_v4());
+    let unknown = types::RunId(uuid::Uuid::new_v4());
     let runs = app.service().runs_by_ids(&viewer(), &[ids[0], ids[2], unknown]).await.unwrap();
     let mut got: Vec<_> = runs.iter().map(|run| run.id).collect();
     got.sort();

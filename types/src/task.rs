@@ -2,41 +2,30 @@
 
 use serde::{Deserialize, Serialize};
 
-/// How a task runs.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum TaskKind {
-    /// A Rust function registered in the server.
-    Builtin,
-    /// A program declared in the config: arguments on stdin, result on stdout.
-    Command,
-    /// Run by another system, which reports its runs here.
-    External,
-}
-
-impl TaskKind {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            TaskKind::Builtin => "builtin",
-            TaskKind::Command => "command",
-            TaskKind::External => "external",
-        }
+crate::named_enum! {
+    /// How a task runs.
+    pub enum TaskKind {
+        /// A Rust function registered in the server.
+        Builtin = "builtin",
+        /// A program declared in the config: arguments on stdin, result on stdout.
+        Command = "command",
+        /// Run by another system, which reports its runs here.
+        External = "external",
     }
 }
 
 /// A task the console shows and the API can start.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Task {
     /// The dotted path, e.g. `examples.tasks.example_task`.
     pub path: String,
     pub description: String,
     /// The JSON Schema of the arguments object.
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub arguments_schema: serde_json::Value,
     /// The arguments that the schema's defaults give.
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub default_arguments: serde_json::Value,
     /// How many runs of this task are kept.
     pub history_limit: u32,
@@ -49,7 +38,7 @@ pub struct Task {
 
 /// `{"tasks": [...]}`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct TaskList {
     pub tasks: Vec<Task>,
 }

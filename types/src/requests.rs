@@ -3,26 +3,26 @@
 use super::{RunError, RunId, RunState};
 use serde::{Deserialize, Serialize};
 
-/// Whose name a started task runs under.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RunAs {
-    /// The caller.
-    #[default]
-    Me,
-    /// The impersonation user set in the config.
-    Impersonated,
+crate::named_enum! {
+    /// Whose name a started task runs under.
+    #[derive(Default)]
+    pub enum RunAs {
+        /// The caller.
+        #[default]
+        Me = "me",
+        /// The impersonation user set in the config.
+        Impersonated = "impersonated",
+    }
 }
 
 /// `POST /api/v1/tasks/{path}/runs`
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StartRequest {
     /// The task's arguments; `{}` when left out.
     #[serde(default = "empty_object")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub arguments: serde_json::Value,
     #[serde(default, rename = "as")]
     pub run_as: RunAs,
@@ -30,14 +30,14 @@ pub struct StartRequest {
 
 /// `POST /api/v1/runs`: a run that another system started.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TrackRequest {
     pub task: String,
     /// The id the other system gave the run.
     pub id: RunId,
     #[serde(default = "empty_object")]
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub arguments: serde_json::Value,
     /// The state it is in now; `pending` when left out.
     #[serde(default)]
@@ -46,7 +46,7 @@ pub struct TrackRequest {
 
 /// `PATCH /api/v1/runs/{id}`: an external run reports how it is doing.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     pub state: RunState,

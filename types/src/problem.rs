@@ -2,13 +2,11 @@
 //! and of the console's server functions.
 
 use serde::{Deserialize, Serialize};
-use server_fn::codec::JsonEncoding;
-use server_fn::error::{FromServerFnError, ServerFnErrorErr};
 use std::fmt;
 
 /// One thing wrong with the arguments, at a JSON pointer (RFC 6901).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldError {
     /// Where in the arguments, e.g. `/number`; empty for the whole document.
     pub pointer: String,
@@ -17,7 +15,7 @@ pub struct FieldError {
 
 /// An `application/problem+json` body.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Problem {
     /// A URI naming the kind of problem; `about:blank` when the status says it all.
     #[serde(rename = "type")]
@@ -109,10 +107,12 @@ impl std::error::Error for Problem {}
 
 /// Lets server functions return `Result<T, Problem>`: transport and
 /// decoding failures become problems too, so the console handles one type.
-impl FromServerFnError for Problem {
-    type Encoder = JsonEncoding;
+#[cfg(feature = "server-fn")]
+impl server_fn::error::FromServerFnError for Problem {
+    type Encoder = server_fn::codec::JsonEncoding;
 
-    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+    fn from_server_fn_error(value: server_fn::error::ServerFnErrorErr) -> Self {
+        use server_fn::error::ServerFnErrorErr;
         match value {
             ServerFnErrorErr::Request(message) => {
                 Problem::new(503, format!("The server could not be reached: {message}"))

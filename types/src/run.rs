@@ -7,7 +7,7 @@ use uuid::Uuid;
 /// The id of a run: a UUID, chosen by the server or, for a run started
 /// elsewhere, by the system that started it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(value_type = String, format = Uuid))]
 #[serde(transparent)]
 pub struct RunId(pub Uuid);
 
@@ -24,33 +24,21 @@ impl std::str::FromStr for RunId {
     }
 }
 
-/// Where a run is in its life.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum RunState {
-    /// Accepted, not yet started.
-    Pending,
-    Running,
-    Success,
-    Failure,
-    Cancelled,
+crate::named_enum! {
+    /// Where a run is in its life.
+    pub enum RunState {
+        /// Accepted, not yet started.
+        Pending = "pending",
+        Running = "running",
+        Success = "success",
+        Failure = "failure",
+        Cancelled = "cancelled",
+    }
 }
 
 impl RunState {
-    pub const ALL: [RunState; 5] =
-        [RunState::Pending, RunState::Running, RunState::Success, RunState::Failure, RunState::Cancelled];
-
-    /// The name used in the API and in the database.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RunState::Pending => "pending",
-            RunState::Running => "running",
-            RunState::Success => "success",
-            RunState::Failure => "failure",
-            RunState::Cancelled => "cancelled",
-        }
-    }
+    /// The states in which a run has ended.
+    pub const FINISHED: [RunState; 3] = [RunState::Success, RunState::Failure, RunState::Cancelled];
 
     /// The word the console shows on the badge.
     pub fn label(self) -> &'static str {
@@ -65,57 +53,26 @@ impl RunState {
 
     /// Whether the run has ended and will not change any more.
     pub fn is_finished(self) -> bool {
-        matches!(self, RunState::Success | RunState::Failure | RunState::Cancelled)
-    }
-
-    pub fn parse(text: &str) -> Option<RunState> {
-        RunState::ALL.into_iter().find(|state| state.as_str() == text)
+        RunState::FINISHED.contains(&self)
     }
 }
 
-impl fmt::Display for RunState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-/// How a run came to exist.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
-#[serde(rename_all = "snake_case")]
-pub enum Origin {
-    Ui,
-    Api,
-    Schedule,
-    Cli,
-    External,
-    Rerun,
-}
-
-impl Origin {
-    pub const ALL: [Origin; 6] =
-        [Origin::Ui, Origin::Api, Origin::Schedule, Origin::Cli, Origin::External, Origin::Rerun];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Origin::Ui => "ui",
-            Origin::Api => "api",
-            Origin::Schedule => "schedule",
-            Origin::Cli => "cli",
-            Origin::External => "external",
-            Origin::Rerun => "rerun",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Origin> {
-        Origin::ALL.into_iter().find(|origin| origin.as_str() == text)
+crate::named_enum! {
+    /// How a run came to exist.
+    pub enum Origin {
+        Ui = "ui",
+        Api = "api",
+        Schedule = "schedule",
+        Cli = "cli",
+        External = "external",
+        Rerun = "rerun",
     }
 }
 
 /// Who started a run: a user, an API token, the scheduler, the CLI or an
 /// external system.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Actor {
     pub kind: super::ActorKind,
     pub name: String,
@@ -123,7 +80,7 @@ pub struct Actor {
 
 /// Why a run failed without a result: kept for "View info" only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RunError {
     /// `panic`, `error`, `timeout`, `worker_lost`, `cancelled`, `exit_status`, ...
     pub kind: String,
@@ -132,7 +89,7 @@ pub struct RunError {
 
 /// What a running task last reported about its progress.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Progress {
     /// From 0.0 to 1.0, when the task knows how far it is.
     pub fraction: Option<f64>,
@@ -141,12 +98,12 @@ pub struct Progress {
 
 /// A run as the history and the batch status show it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Run {
     pub id: RunId,
     /// The dotted path of the task.
     pub task: String,
-    #[cfg_attr(feature = "ssr", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     pub arguments: serde_json::Value,
     pub state: RunState,
     /// What the task returned, or a handled failure's message.
@@ -169,7 +126,7 @@ pub struct Run {
 
 /// One attempt of a run; a run that is retried has several.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Attempt {
     pub attempt: u32,
     pub worker: String,
@@ -181,7 +138,7 @@ pub struct Attempt {
 
 /// A line the task wrote to its log.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct LogLine {
     pub at: String,
     pub level: String,
@@ -190,7 +147,7 @@ pub struct LogLine {
 
 /// Every field of one run: the run, its attempts and its log.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RunDetail {
     #[serde(flatten)]
     pub run: Run,
@@ -200,7 +157,7 @@ pub struct RunDetail {
 
 /// `{"runs": [...]}`, with the cursor of the next page when there is one.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Default)]
-#[cfg_attr(feature = "ssr", derive(utoipa::ToSchema))]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RunList {
     pub runs: Vec<Run>,
     /// Pass as `before` to get the next (older) page.

@@ -1,10 +1,15 @@
-//! The request and response types of the JSON API, shared by the REST
-//! handlers, the server functions and the browser.
+//! The ground floor: the request and response types of the JSON API, the
+//! states, roles and origins of runs, and problem documents, shared by the
+//! engine, the service, the REST handlers, the server functions and the
+//! browser. Nothing here knows of Leptos or of the database; the OpenAPI
+//! schemas (`openapi`) and the server functions' error glue (`server-fn`)
+//! are features.
 //!
 //! Timestamps travel as RFC 3339 UTC strings, so the browser needs no date
 //! library to show them.
 
 mod account;
+mod names;
 mod principal;
 mod problem;
 mod requests;
@@ -13,6 +18,7 @@ mod schedule;
 mod task;
 
 pub use account::{ApiToken, CreatedToken, NewToken, NewUser, User};
+pub use names::UnknownName;
 pub use principal::{ActorKind, Principal, Role, SessionInfo};
 pub use problem::{FieldError, Problem};
 pub use requests::{ReportRequest, RunAs, RunFilter, StartRequest, TrackRequest};
