@@ -1,6 +1,7 @@
 //! Who is asking: users with argon2id passwords, browser sessions kept in
 //! the database (so any server process can serve them), API tokens stored as
-//! hashes, and sign-in throttling. CSRF and the request side live in `web`.
+//! hashes, and sign-in throttling. Accounts come out as the API's types, never
+//! as rows. CSRF and the request side live in `web`.
 
 mod cache;
 pub mod password;
@@ -54,6 +55,9 @@ pub enum AuthError {
     BadCredentials,
     #[error("Too many failed sign-ins; try again in {0} s.")]
     Throttled(u64),
+    /// Every slot for checking passwords is taken; try again shortly.
+    #[error("The server is busy checking other sign-ins; try again in a moment.")]
+    Busy,
     #[error("{0}")]
     Invalid(String),
     #[error("{0}")]
@@ -62,18 +66,16 @@ pub enum AuthError {
     Conflict(String),
     #[error("database error: {0}")]
     Database(#[from] sea_orm::DbErr),
+    #[error("{0}")]
+    Internal(String),
 }
 
-impl From<AuthError> for crate::service::ServiceError {
-    fn from(error: AuthError) -> Self {
-        use crate::service::ServiceError;
+impl From<password::HashError> for AuthError {
+    fn from(error: password::HashError) -> AuthError {
         match error {
-            AuthError::BadCredentials => ServiceError::Unauthenticated(error.to_string()),
-            AuthError::Throttled(_) => ServiceError::TooManyAttempts(error.to_string()),
-            AuthError::Invalid(message) => ServiceError::BadRequest(message),
-            AuthError::NotFound(message) => ServiceError::NotFound(message),
-            AuthError::Conflict(message) => ServiceError::Conflict(message),
-            AuthError::Database(error) => ServiceError::Database(error),
+            password::HashError::BadLength => AuthError::Invalid(error.to_string()),
+            password::HashError::Busy => AuthError::Busy,
+            password::HashError::Failed(message) => AuthError::Internal(message),
         }
     }
 }

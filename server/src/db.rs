@@ -5,7 +5,12 @@
 //! while reads use a pool of their own. PostgreSQL uses one pool for both.
 
 pub mod entities;
+mod errors;
+mod statements;
 pub mod text;
+
+pub use errors::is_transient;
+pub use statements::{insertable, now_micros_sql, placeholders, statement};
 
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};

@@ -1,12 +1,16 @@
 //! The task engine: runs are rows and the database is the queue. It knows
-//! nothing of HTTP or of the console; the service layer drives it.
+//! nothing of HTTP, of accounts or of the console; the service layer drives
+//! it through [`Engine`].
 //!
-//! - `registry`, `catalog`: which tasks exist and how they run;
-//! - `starter`: inserts started runs, grouping concurrent starts;
-//! - `worker`, `executor`, `finisher`: claim, run and record runs;
-//! - `leases`, `listener`: heartbeats, rescue of dead workers' runs, wake-ups;
-//! - `scheduler`: cron schedules, each tick fired once;
-//! - `store`: the SQL behind all of it.
+//! - `registry`, `catalog`, `schema`: which tasks exist, how they run, and
+//!   what their arguments look like;
+//! - `run`: a run at each step of its life (new, claimed, its claim, ended);
+//! - `starter`, `scheduler`: put runs in the queue (grouped starts; cron);
+//! - `worker`, `executor`, `outcome`, `finisher`: claim, run and record runs;
+//! - `leases`, `listener`, `running`: heartbeats, rescue of lost runs,
+//!   wake-ups, and the executions under way here;
+//! - `lifecycle`: the bookkeeping that every start and every end goes through;
+//! - `store`: every statement on runs, attempts, log lines and schedules.
 
 pub mod catalog;
 pub mod command;
@@ -14,6 +18,7 @@ pub mod context;
 pub mod cron;
 pub mod outcome;
 pub mod registry;
+pub mod run;
 pub mod schema;
 pub mod store;
 pub mod task;
@@ -21,6 +26,7 @@ pub mod task;
 mod executor;
 mod finisher;
 mod leases;
+mod lifecycle;
 mod listener;
 mod reporter;
 mod running;
@@ -32,17 +38,18 @@ mod worker;
 pub use catalog::{Catalog, CatalogTask};
 pub use context::TaskContext;
 pub use registry::{TaskDefinition, TaskRegistry};
+pub use run::{Claim, ClaimedRun, Ended, NewRun};
 pub use scheduler::Scheduler;
+pub use starter::StartError;
+pub use store::StoreError;
 pub use task::{TaskError, TaskFailure};
 pub use worker::WorkerPool;
 
 use crate::clock::now_micros;
 use crate::config::{ScheduleConfig, WorkerConfig};
 use crate::db::Db;
-use crate::db::entities::runs;
 use crate::metrics::Metrics;
 use running::RunningRuns;
-use sea_orm::DbErr;
 use starter::Starter;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -129,14 +136,15 @@ impl Engine {
         metrics: Arc<Metrics>,
     ) -> Engine {
         let trimmer = trimmer::Trimmer::spawn(db.clone(), Arc::clone(&catalog));
+        let worker_id = worker_id();
         let shared = Arc::new_cyclic(|weak| Shared {
-            reporter: Arc::new(reporter::DbReporter { db: db.clone() }),
+            reporter: Arc::new(reporter::DbReporter { db: db.clone(), owner: worker_id.clone() }),
             trimmer,
             db,
             catalog,
             settings,
             metrics,
-            worker_id: worker_id(),
+            worker_id,
             work: Notify::new(),
             running: RunningRuns::default(),
             starter: Starter::spawn(weak.clone()),
@@ -149,6 +157,7 @@ impl Engine {
         Engine { shared }
     }
 
+    /// The database, for the store's reads.
     pub fn db(&self) -> &Db {
         &self.shared.db
     }
@@ -166,43 +175,58 @@ impl Engine {
     }
 
     /// Inserts a started run (grouped with concurrent starts) and wakes the workers.
-    pub async fn start(&self, run: runs::Model) -> Result<(), DbErr> {
+    pub async fn start(&self, run: NewRun) -> Result<(), StartError> {
         self.shared.starter.start(run).await
     }
 
     /// Inserts many runs in one transaction (a bulk start).
-    pub async fn start_many(&self, runs: &[runs::Model]) -> Result<(), DbErr> {
+    pub async fn start_many(&self, runs: &[NewRun]) -> Result<(), StoreError> {
         starter::insert(&self.shared, runs).await
     }
 
-    /// Ids of runs as they finish in this process (for waiting without polling).
+    /// Records a run that another system started (in its own transaction, so
+    /// that an id already in use fails only this registration).
+    pub async fn track(&self, run: &NewRun) -> Result<(), StoreError> {
+        store::insert_runs(&self.shared.db, std::slice::from_ref(run)).await?;
+        lifecycle::runs_started(&self.shared, [run]);
+        if run.state.is_finished() {
+            let ended = Ended { id: run.id, task: run.task.clone(), state: run.state, run_after: run.created_at };
+            lifecycle::runs_ended(&self.shared, &[ended]);
+        }
+        Ok(())
+    }
+
+    /// Applies an external run's report if the run is still in state `from`;
+    /// false when it changed meanwhile.
+    pub async fn report(&self, id: RunId, from: types::RunState, report: &store::Report) -> Result<bool, StoreError> {
+        let Some(ended) = store::apply_report(&self.shared.db, id, from, report, now_micros()).await? else {
+            return Ok(false);
+        };
+        if report.state.is_finished() {
+            lifecycle::runs_ended(&self.shared, &[ended]);
+        }
+        Ok(true)
+    }
+
+    /// Ids of runs as they end in this process (for waiting without polling).
     pub fn finished_runs(&self) -> broadcast::Receiver<Uuid> {
         self.shared.finished_runs.subscribe()
     }
 
     /// Cancels a pending run, or asks a running one to stop.
-    pub async fn cancel(&self, id: RunId, message: &str) -> Result<CancelOutcome, DbErr> {
+    pub async fn cancel(&self, id: RunId, message: &str) -> Result<CancelOutcome, StoreError> {
         let db = &self.shared.db;
-        if store::cancel_pending(db, id.0, now_micros(), message).await? {
-            if let Some(task) = runs_task(db, id.0).await? {
-                self.request_trim(&task);
-                self.shared.metrics.run_finished(&task, "cancelled");
-            }
-            let _ = self.shared.finished_runs.send(id.0);
+        if let Some(ended) = store::cancel_pending(db, id, now_micros(), message).await? {
+            lifecycle::runs_ended(&self.shared, &[ended]);
             return Ok(CancelOutcome::Cancelled);
         }
-        if store::flag_cancel(db, id.0).await? {
-            if !self.shared.running.signal_cancel(id.0) {
-                store::notify_cancel(db, id.0).await?;
+        if store::flag_cancel(db, id).await? {
+            if !self.shared.running.signal_cancel(id) {
+                store::notify_cancel(db, id).await?;
             }
             return Ok(CancelOutcome::Requested);
         }
         Ok(CancelOutcome::TooLate)
-    }
-
-    /// Trims `task`'s history to its limit soon.
-    pub fn request_trim(&self, task: &str) {
-        self.shared.trimmer.request(task);
     }
 
     /// Starts this process's worker pool.
@@ -211,26 +235,21 @@ impl Engine {
     }
 
     /// Makes the schedules table match `schedules` and starts the scheduler.
-    pub async fn spawn_scheduler(&self, schedules: &[ScheduleConfig]) -> Result<Scheduler, DbErr> {
+    pub async fn spawn_scheduler(&self, schedules: &[ScheduleConfig]) -> Result<Scheduler, StoreError> {
         store::sync_schedules(&self.shared.db, schedules, now_micros()).await?;
         Ok(Scheduler::spawn(self.clone()))
     }
 
     /// Fires due schedule ticks now (what the scheduler does each second).
-    pub async fn fire_due_schedules(&self) -> Result<usize, DbErr> {
+    pub async fn fire_due_schedules(&self) -> Result<usize, StoreError> {
         scheduler::fire_due(&self.shared).await
     }
 
     /// Takes back runs whose lease expired now (what every worker pool does
     /// every `rescue_interval`).
-    pub async fn rescue_lost_runs(&self) -> Result<usize, DbErr> {
+    pub async fn rescue_lost_runs(&self) -> Result<usize, StoreError> {
         leases::rescue_once(&self.shared).await
     }
-}
-
-async fn runs_task(db: &Db, id: Uuid) -> Result<Option<String>, DbErr> {
-    use sea_orm::EntityTrait;
-    Ok(runs::Entity::find_by_id(id).one(&db.read).await?.map(|run| run.task))
 }
 
 /// A new pending run of `task`.
@@ -241,33 +260,11 @@ pub fn new_run(
     run_as: Option<String>,
     origin: Origin,
     rerun_of: Option<RunId>,
-) -> runs::Model {
-    let now = now_micros();
-    runs::Model {
-        id: Uuid::now_v7(),
-        task: task.info.path.clone(),
-        arguments: arguments.to_string(),
-        state: "pending".to_owned(),
-        result: None,
-        error_kind: None,
-        error_message: None,
-        started_by_kind: started_by.kind.as_str().to_owned(),
-        started_by_name: started_by.name,
+) -> NewRun {
+    NewRun {
         run_as,
-        origin: origin.as_str().to_owned(),
-        rerun_of: rerun_of.map(|id| id.0),
-        attempt: 0,
-        max_attempts: i32::try_from(task.info.max_attempts).unwrap_or(1),
-        progress_fraction: None,
-        progress_message: None,
-        created_at: now,
-        started_at: None,
-        finished_at: None,
-        run_after: now,
-        lease_owner: None,
-        lease_expires_at: None,
-        cancel_requested: false,
-        track_fingerprint: None,
+        rerun_of,
+        ..NewRun::pending(&task.info.path, arguments, started_by, origin, task.info.max_attempts)
     }
 }
 

@@ -6,13 +6,19 @@ use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, PoisonError};
+use types::{Origin, RunState};
 
 /// Upper bounds (seconds) of the latency buckets.
 const BUCKETS: [f64; 12] = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 5.0];
 
 /// Counts by label values.
-#[derive(Default)]
 struct Counter<K: Ord>(Mutex<BTreeMap<K, u64>>);
+
+impl<K: Ord> Default for Counter<K> {
+    fn default() -> Self {
+        Counter(Mutex::new(BTreeMap::new()))
+    }
+}
 
 impl<K: Ord> Counter<K> {
     fn add(&self, key: K, by: u64) {
@@ -72,25 +78,35 @@ impl Histogram {
     }
 }
 
-/// Every metric of one process.
+/// Every metric of one process. Every label comes from a fixed set: task
+/// paths from the catalog, states and origins from their enums, methods
+/// from [`METHODS`], routes from the router's own patterns.
 #[derive(Default)]
 pub struct Metrics {
-    started: Counter<(String, String)>,
-    finished: Counter<(String, String)>,
+    started: Counter<(String, Origin)>,
+    finished: Counter<(String, RunState)>,
     claimed: AtomicU64,
     claim_latency: Histogram,
-    requests: Counter<(String, String, u16)>,
+    requests: Counter<(&'static str, String, u16)>,
     request_latency: Histogram,
 }
 
+/// The HTTP methods counted by name; any other is counted as `other`.
+pub const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+
+/// `method` as a label: one of [`METHODS`], or `other`.
+pub fn method_label(method: &str) -> &'static str {
+    METHODS.into_iter().find(|known| *known == method).unwrap_or("other")
+}
+
 impl Metrics {
-    pub fn run_started(&self, task: &str, origin: &str) {
-        self.started.add((task.to_owned(), origin.to_owned()), 1);
+    pub fn run_started(&self, task: &str, origin: Origin) {
+        self.started.add((task.to_owned(), origin), 1);
     }
 
     /// A run reached `state` (or went back to `pending` for a retry).
-    pub fn run_finished(&self, task: &str, state: &str) {
-        self.finished.add((task.to_owned(), state.to_owned()), 1);
+    pub fn run_finished(&self, task: &str, state: RunState) {
+        self.finished.add((task.to_owned(), state), 1);
     }
 
     /// A claim statement that began at `began` (µs) returned `runs`.
@@ -100,7 +116,7 @@ impl Metrics {
     }
 
     pub fn http_request(&self, method: &str, route: &str, status: u16, micros: u64) {
-        self.requests.add((method.to_owned(), route.to_owned(), status), 1);
+        self.requests.add((method_label(method), route.to_owned(), status), 1);
         self.request_latency.observe_micros(micros);
     }
 
@@ -114,7 +130,7 @@ impl Metrics {
                 out,
                 "task_starter_runs_started_total{{task=\"{}\",origin=\"{}\"}} {count}",
                 escape(task),
-                escape(origin)
+                origin.as_str()
             );
         });
         out.push_str("# HELP task_starter_runs_finished_total Runs that reached a state, by task and state.\n");
@@ -124,7 +140,7 @@ impl Metrics {
                 out,
                 "task_starter_runs_finished_total{{task=\"{}\",state=\"{}\"}} {count}",
                 escape(task),
-                escape(state)
+                state.as_str()
             );
         });
         out.push_str("# HELP task_starter_queue_depth Pending runs in the database.\n");
@@ -142,7 +158,7 @@ impl Metrics {
             let _ = writeln!(
                 out,
                 "task_starter_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{status}\"}} {count}",
-                escape(method),
+                method,
                 escape(route)
             );
         });
@@ -160,20 +176,23 @@ fn escape(value: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::Metrics;
+    use types::{Origin, RunState};
 
     #[test]
     fn counters_and_histograms_render_as_prometheus_text() {
         let metrics = Metrics::default();
-        metrics.run_started("examples.tasks.example_task", "ui");
-        metrics.run_finished("examples.tasks.example_task", "success");
+        metrics.run_started("examples.tasks.example_task", Origin::Ui);
+        metrics.run_finished("examples.tasks.example_task", RunState::Success);
         metrics.http_request("GET", "/api/v1/runs/{id}", 200, 1500);
+        metrics.http_request("BREW", "/api/v1/runs/{id}", 405, 10);
         let text = metrics.render(3);
         assert!(text.contains("task_starter_runs_started_total{task=\"examples.tasks.example_task\",origin=\"ui\"} 1"));
         assert!(
             text.contains("task_starter_runs_finished_total{task=\"examples.tasks.example_task\",state=\"success\"} 1")
         );
         assert!(text.contains("task_starter_queue_depth 3"));
-        assert!(text.contains("task_starter_http_request_seconds_bucket{le=\"0.0025\"} 1"));
-        assert!(text.contains("task_starter_http_request_seconds_bucket{le=\"0.001\"} 0"));
+        assert!(text.contains("method=\"other\",route=\"/api/v1/runs/{id}\",status=\"405\"} 1"), "{text}");
+        assert!(text.contains("task_starter_http_request_seconds_bucket{le=\"0.0025\"} 2"));
+        assert!(text.contains("task_starter_http_request_seconds_bucket{le=\"0.001\"} 1"));
     }
 }

@@ -2,7 +2,6 @@
 //! functions and the command line perform, each checking who is asking.
 
 mod accounts;
-pub mod convert;
 mod error;
 mod external;
 mod runs;

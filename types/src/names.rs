@@ -1,6 +1,7 @@
 //! Enums that travel as lowercase words (in JSON, in the database, in
 //! config files): one macro writes each one's names once, with `ALL`,
 //! `as_str`, `parse`, `Display`, `FromStr` and serde's renames from them.
+//! Variants compare in the order they are declared.
 
 /// Declares an enum whose variants are written as the given words:
 ///
@@ -21,7 +22,7 @@ macro_rules! named_enum {
         }
     ) => {
         $(#[$meta])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
         #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
         $vis enum $name {
             $( $(#[$variant_meta])* #[serde(rename = $text)] $variant ),+

@@ -4,8 +4,8 @@
 use serde::{Deserialize, Serialize};
 
 crate::named_enum! {
-    /// What an account may do. Each role includes the ones below it.
-    #[derive(PartialOrd, Ord)]
+    /// What an account may do. Each role includes the ones below it (the
+    /// order of declaration is the order of power).
     pub enum Role {
         /// Reads tasks, runs and schedules.
         Viewer = "viewer",

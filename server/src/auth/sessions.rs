@@ -3,11 +3,12 @@
 
 use super::password::{PasswordHash, dummy_hash};
 use super::secret::{random_token, sha256_hex};
+use super::users::{MAX_NAME_LENGTH, is_valid_name, stored_role};
 use super::{Accounts, AuthError};
 use crate::clock::{micros, now_micros};
 use crate::db::entities::{sessions, users};
 use sea_orm::{ActiveValue, ColumnTrait, EntityTrait, QueryFilter};
-use types::{ActorKind, Principal, Role};
+use types::{ActorKind, Principal};
 
 /// A session just opened: the cookie's token is only ever here.
 pub struct NewSession {
@@ -27,26 +28,25 @@ pub struct SessionCaller {
 
 impl Accounts {
     /// Checks a name and password (throttled per account and per `peer`
-    /// address) and opens a session.
+    /// address) and opens a session. The attempt counts before the password
+    /// is checked. A name no account can have (too long, or with characters
+    /// a name cannot hold) is not looked up, but costs as much as a wrong
+    /// password, so neither its answer nor its time tells names apart.
     pub async fn sign_in(&self, name: &str, password: &str, peer: Option<&str>) -> Result<NewSession, AuthError> {
-        let account_key = format!("user:{}", name.to_lowercase());
-        let mut keys = vec![account_key.clone()];
-        if let Some(peer) = peer {
-            keys.push(format!("addr:{peer}"));
-        }
-        if let Err(wait) = self.throttle.check(&keys) {
-            return Err(AuthError::Throttled(wait.as_secs().max(1)));
-        }
-        let user = self.find_user(name).await?;
+        let shown: String = name.chars().take(MAX_NAME_LENGTH + 1).collect();
+        let account_key = format!("user:{}", shown.to_lowercase());
+        let address_key = peer.map(|peer| format!("addr:{peer}"));
+        let keys: Vec<String> = std::iter::once(account_key.clone()).chain(address_key.clone()).collect();
+        self.throttle.begin(&keys).map_err(|wait| AuthError::Throttled(wait.as_secs().max(1)))?;
+        let user = if is_valid_name(name) { self.find_user(name).await? } else { None };
         let hash = match &user {
             Some(user) => PasswordHash::from_stored(user.password_hash.clone()),
-            None => dummy_hash().await,
+            None => dummy_hash().await?,
         };
-        let (Some(user), true) = (user, hash.verify(password).await) else {
-            self.throttle.record_failure(&keys);
+        let (Some(user), true) = (user, hash.verify(password).await?) else {
             return Err(AuthError::BadCredentials);
         };
-        self.throttle.clear(&account_key);
+        self.throttle.succeeded(&account_key, address_key.as_deref());
         self.open_session(user).await
     }
 
@@ -62,8 +62,7 @@ impl Accounts {
             expires_at: ActiveValue::Set(now + micros(self.session_ttl)),
         };
         sessions::Entity::insert(row).exec_without_returning(&self.db.write).await?;
-        let principal =
-            Principal { kind: ActorKind::User, name: user.name, role: Role::parse(&user.role).unwrap_or(Role::Viewer) };
+        let principal = Principal { kind: ActorKind::User, role: stored_role(&user)?, name: user.name };
         Ok(NewSession { token, csrf_token, principal })
     }
 
@@ -83,11 +82,7 @@ impl Accounts {
             return Ok(None);
         };
         let caller = SessionCaller {
-            principal: Principal {
-                kind: ActorKind::User,
-                name: user.name,
-                role: Role::parse(&user.role).unwrap_or(Role::Viewer),
-            },
+            principal: Principal { kind: ActorKind::User, role: stored_role(&user)?, name: user.name },
             csrf_token: session.csrf_token,
             key: key.clone(),
         };

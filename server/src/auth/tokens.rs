@@ -3,10 +3,11 @@
 
 use super::secret::{random_token, sha256_hex};
 use super::{Accounts, AuthError};
-use crate::clock::now_micros;
+use crate::clock::{now_micros, to_rfc3339};
 use crate::db::entities::api_tokens;
+use crate::db::{insertable, text::is_storable};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use types::{ActorKind, Principal, Role};
+use types::{ActorKind, ApiToken, Principal, Role};
 use uuid::Uuid;
 
 /// Every API token starts with this, so leaked ones are easy to recognise.
@@ -19,10 +20,12 @@ impl Accounts {
         name: &str,
         role: Role,
         created_by: &str,
-    ) -> Result<(api_tokens::Model, String), AuthError> {
+    ) -> Result<(ApiToken, String), AuthError> {
         let name = name.trim();
-        if name.is_empty() || name.len() > 100 {
-            return Err(AuthError::Invalid("A token needs a name of 1 to 100 characters.".to_owned()));
+        if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) || !is_storable(name) {
+            return Err(AuthError::Invalid(
+                "A token needs a name of 1 to 100 characters, without control characters.".to_owned(),
+            ));
         }
         let secret = random_token(TOKEN_PREFIX);
         let token = api_tokens::Model {
@@ -35,24 +38,25 @@ impl Accounts {
             last_used_at: None,
             revoked_at: None,
         };
-        api_tokens::Entity::insert(crate::engine::store::insertable::<api_tokens::ActiveModel, _>(token.clone()))
+        api_tokens::Entity::insert(insertable::<api_tokens::ActiveModel, _>(token.clone()))
             .exec_without_returning(&self.db.write)
             .await?;
-        Ok((token, secret))
+        Ok((shown(&token)?, secret))
     }
 
-    pub async fn list_tokens(&self) -> Result<Vec<api_tokens::Model>, AuthError> {
-        Ok(api_tokens::Entity::find().order_by_desc(api_tokens::Column::CreatedAt).all(&self.db.read).await?)
+    pub async fn list_tokens(&self) -> Result<Vec<ApiToken>, AuthError> {
+        let rows = api_tokens::Entity::find().order_by_desc(api_tokens::Column::CreatedAt).all(&self.db.read).await?;
+        rows.iter().map(shown).collect()
     }
 
     /// Revokes a token at once (in this process; within seconds elsewhere).
-    pub async fn revoke_token(&self, id: Uuid) -> Result<api_tokens::Model, AuthError> {
+    pub async fn revoke_token(&self, id: Uuid) -> Result<ApiToken, AuthError> {
         let token = api_tokens::Entity::find_by_id(id)
             .one(&self.db.read)
             .await?
             .ok_or_else(|| AuthError::NotFound(format!("No token {id}.")))?;
         if token.revoked_at.is_some() {
-            return Ok(token);
+            return shown(&token);
         }
         let revoked_at = now_micros();
         api_tokens::Entity::update_many()
@@ -61,7 +65,7 @@ impl Accounts {
             .exec(&self.db.write)
             .await?;
         self.tokens.remove_where(|(token_id, _)| *token_id == id);
-        Ok(api_tokens::Model { revoked_at: Some(revoked_at), ..token })
+        shown(&api_tokens::Model { revoked_at: Some(revoked_at), ..token })
     }
 
     /// The caller behind a bearer token, if it is valid and not revoked.
@@ -83,11 +87,7 @@ impl Accounts {
             if token.revoked_at.is_some() {
                 return Ok(None);
             }
-            let principal = Principal {
-                kind: ActorKind::Token,
-                name: token.name,
-                role: Role::parse(&token.role).unwrap_or(Role::Viewer),
-            };
+            let principal = Principal { kind: ActorKind::Token, role: stored_role(&token)?, name: token.name };
             self.tokens.insert(hash, (token.id, principal.clone()));
             (token.id, principal)
         };
@@ -110,4 +110,24 @@ impl Accounts {
             tracing::warn!(%error, "could not record a token's last use");
         }
     }
+}
+
+/// A stored token's role; a role this server does not know is an error, never a guess.
+fn stored_role(token: &api_tokens::Model) -> Result<Role, AuthError> {
+    Role::parse(&token.role).ok_or_else(|| {
+        AuthError::Internal(format!("token {} has a role this server does not know: {:?}", token.id, token.role))
+    })
+}
+
+/// A token as the admin pages show it (never its hash).
+fn shown(token: &api_tokens::Model) -> Result<ApiToken, AuthError> {
+    Ok(ApiToken {
+        id: token.id.to_string(),
+        name: token.name.clone(),
+        role: stored_role(token)?,
+        created_by: token.created_by.clone(),
+        created_at: to_rfc3339(token.created_at),
+        last_used_at: token.last_used_at.map(to_rfc3339),
+        revoked_at: token.revoked_at.map(to_rfc3339),
+    })
 }

@@ -1,6 +1,7 @@
 //! The context a task receives: who started the run and as whom, its
 //! arguments, a way to report progress and log lines, and the cancel signal.
 
+use super::run::Claim;
 use crate::db::text::storable;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -23,11 +24,12 @@ const MAX_LEVEL_BYTES: usize = 16;
 /// A progress report: fraction from 0.0 to 1.0, and a message.
 pub type ProgressReport = (Option<f64>, Option<String>);
 
-/// Where progress and log lines go; the engine writes them to the database.
+/// Where progress and log lines go; the engine writes them to the database
+/// while the execution still holds its claim.
 #[async_trait::async_trait]
 pub trait RunReporter: Send + Sync {
-    async fn progress(&self, run: RunId, fraction: Option<f64>, message: Option<String>);
-    async fn log(&self, run: RunId, level: &str, message: String);
+    async fn progress(&self, claim: Claim, fraction: Option<f64>, message: Option<String>);
+    async fn log(&self, claim: Claim, level: &str, message: String);
 }
 
 /// Everything a running task can know and do about its run.
@@ -37,12 +39,11 @@ pub struct TaskContext {
 }
 
 struct Inner {
-    run_id: RunId,
+    claim: Claim,
     task: String,
     arguments: serde_json::Value,
     started_by: Actor,
     run_as: Option<String>,
-    attempt: u32,
     cancel: watch::Receiver<bool>,
     reporter: Arc<dyn RunReporter>,
     last_progress: Mutex<Option<ProgressReport>>,
@@ -52,25 +53,23 @@ struct Inner {
 
 /// The parts of a claimed run that a context is made from.
 pub struct ContextParts {
-    pub run_id: RunId,
+    pub claim: Claim,
     pub task: String,
     pub arguments: serde_json::Value,
     pub started_by: Actor,
     pub run_as: Option<String>,
-    pub attempt: u32,
 }
 
 impl TaskContext {
     pub fn new(parts: ContextParts, cancel: watch::Receiver<bool>, reporter: Arc<dyn RunReporter>) -> TaskContext {
-        let ContextParts { run_id, task, arguments, started_by, run_as, attempt } = parts;
+        let ContextParts { claim, task, arguments, started_by, run_as } = parts;
         TaskContext {
             inner: Arc::new(Inner {
-                run_id,
+                claim,
                 task,
                 arguments,
                 started_by,
                 run_as,
-                attempt,
                 cancel,
                 reporter,
                 last_progress: Mutex::new(None),
@@ -81,7 +80,7 @@ impl TaskContext {
     }
 
     pub fn run_id(&self) -> RunId {
-        self.inner.run_id
+        self.inner.claim.run
     }
 
     /// The dotted path of the task being run.
@@ -106,7 +105,7 @@ impl TaskContext {
 
     /// 1 for the first attempt, 2 for the first retry, ...
     pub fn attempt(&self) -> u32 {
-        self.inner.attempt
+        self.inner.claim.attempt
     }
 
     /// Reports how far the task is; `fraction` runs from 0.0 to 1.0.
@@ -123,7 +122,7 @@ impl TaskContext {
             due
         };
         if due {
-            self.inner.reporter.progress(self.inner.run_id, fraction, message).await;
+            self.inner.reporter.progress(self.inner.claim, fraction, message).await;
         }
     }
 
@@ -142,10 +141,10 @@ impl TaskContext {
         let written = self.inner.log_lines.fetch_add(1, Ordering::Relaxed);
         if written < MAX_LOG_LINES {
             let level = storable(level, MAX_LEVEL_BYTES);
-            self.inner.reporter.log(self.inner.run_id, &level, storable(message, MAX_LOG_LINE_BYTES)).await;
+            self.inner.reporter.log(self.inner.claim, &level, storable(message, MAX_LOG_LINE_BYTES)).await;
         } else if written == MAX_LOG_LINES {
             let notice = format!("The log is full ({MAX_LOG_LINES} lines); later lines are not kept.");
-            self.inner.reporter.log(self.inner.run_id, "warn", notice).await;
+            self.inner.reporter.log(self.inner.claim, "warn", notice).await;
         }
     }
 

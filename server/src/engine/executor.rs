@@ -3,88 +3,108 @@
 //! it at its timeout or after a cancel's grace period, and hands the
 //! settlement to the finisher.
 
+use super::Shared;
 use super::catalog::Runner;
 use super::command::run_command;
 use super::context::{ContextParts, TaskContext};
 use super::outcome::{AttemptFacts, Outcome, settle};
+use super::run::ClaimedRun;
 use super::store::Settlement;
 use super::task::{TaskError, TaskResult};
-use super::worker::Pool;
 use crate::clock::now_micros;
-use crate::db::entities::runs;
 use futures::future::BoxFuture;
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::{OwnedSemaphorePermit, watch};
+use tokio::sync::{Notify, OwnedSemaphorePermit, mpsc, watch};
 use tokio::task::JoinHandle;
-use types::{Actor, ActorKind, RunId};
 
-/// Runs `run` to its end and sends the settlement to the finisher. The
-/// permit is the slot in the pool's concurrency that the run holds.
-pub async fn execute(pool: Arc<Pool>, run: runs::Model, permit: OwnedSemaphorePermit) {
-    let started_at = now_micros();
-    let shared = &pool.engine;
-    let task = shared.catalog.get(&run.task).cloned();
-    let (cancel_sender, cancel) = watch::channel(run.cancel_requested);
-    let arguments = serde_json::from_str(&run.arguments).unwrap_or(serde_json::Value::Null);
-    let context = TaskContext::new(
-        ContextParts {
-            run_id: RunId(run.id),
-            task: run.task.clone(),
-            arguments: arguments.clone(),
-            started_by: Actor {
-                kind: ActorKind::parse(&run.started_by_kind).unwrap_or(ActorKind::Cli),
-                name: run.started_by_name.clone(),
+/// What every execution of one worker pool hands its results to.
+pub struct Executor {
+    pub engine: Arc<Shared>,
+    /// Settlements on their way to the database.
+    pub finished: mpsc::Sender<Settlement>,
+    /// Notified whenever an execution ends, so that the claim loop takes another.
+    pub slot_freed: Notify,
+}
+
+impl Executor {
+    /// Runs `run` to its end and sends the settlement to the finisher. The
+    /// permit is the slot in the pool's concurrency that the run holds.
+    pub async fn execute(self: Arc<Self>, run: ClaimedRun, permit: OwnedSemaphorePermit) {
+        let started_at = now_micros();
+        let shared = &self.engine;
+        let claim = run.claim;
+        let (cancel_sender, cancel) = watch::channel(run.cancel_requested);
+        let context = TaskContext::new(
+            ContextParts {
+                claim,
+                task: run.task.clone(),
+                arguments: run.arguments.clone().unwrap_or_default(),
+                started_by: run.started_by.clone(),
+                run_as: run.run_as.clone(),
             },
-            run_as: run.run_as.clone(),
-            attempt: u32::try_from(run.attempt).unwrap_or(1),
-        },
-        cancel.clone(),
-        Arc::clone(&shared.reporter),
-    );
-    let (future, timeout, retry_backoff): (BoxFuture<'static, TaskResult>, _, _) = match task {
-        Some(task) => {
-            let future: BoxFuture<'static, TaskResult> = match &task.runner {
-                Runner::Function(function) => function(context.clone(), arguments),
-                Runner::Command(spec) => {
-                    let (spec, context) = (Arc::clone(spec), context.clone());
-                    Box::pin(async move { run_command(&spec, context).await })
-                }
-                Runner::External => crash("external", "runs of external tasks are reported, not run here"),
-            };
-            (future, task.timeout, task.retry_backoff)
+            cancel.clone(),
+            Arc::clone(&shared.reporter),
+        );
+        let (future, timeout, retry_backoff) = task_future(shared, &run, &context);
+
+        let mut handle = tokio::spawn(future);
+        shared.running.insert(claim, cancel_sender, handle.abort_handle());
+        let outcome = wait_for(&mut handle, timeout, cancel.clone(), shared.settings.cancel_grace).await;
+        shared.running.remove(claim);
+        drop(permit);
+        self.slot_freed.notify_one();
+
+        // `None`: stopped by shutdown or because the claim was lost; the run is
+        // re-queued or rescued, so nothing is recorded here.
+        let Some(outcome) = outcome else { return };
+        let settlement = settle(
+            outcome,
+            &AttemptFacts {
+                run: &run,
+                worker: &shared.worker_id,
+                cancel_requested: *cancel.borrow(),
+                retry_backoff,
+                started_at,
+                now: now_micros(),
+                progress: context.last_progress(),
+            },
+        );
+        if self.finished.send(settlement).await.is_err() {
+            tracing::error!(run = %claim.run, "the finisher stopped; the run will be rescued when its lease expires");
         }
-        None => (crash("unknown_task", "this server does not know the task"), None, Duration::from_secs(1)),
-    };
-
-    let mut handle = tokio::spawn(future);
-    shared.running.insert(run.id, cancel_sender, handle.abort_handle());
-    let outcome = wait_for(&mut handle, timeout, cancel.clone(), shared.settings.cancel_grace).await;
-    shared.running.remove(run.id);
-    drop(permit);
-    pool.slot_freed.notify_one();
-
-    // `None`: stopped by shutdown or because the lease was lost; the run is
-    // re-queued or rescued elsewhere, so nothing is recorded here.
-    let Some(outcome) = outcome else { return };
-    let settlement: Settlement = settle(
-        outcome,
-        &AttemptFacts {
-            run: &run,
-            worker: &shared.worker_id,
-            cancel_requested: *cancel.borrow(),
-            retry_backoff,
-            started_at,
-            now: now_micros(),
-            progress: context.last_progress(),
-        },
-    );
-    if pool.finished.send(settlement).await.is_err() {
-        tracing::error!(run = %run.id, "the finisher stopped; the run will be rescued when its lease expires");
     }
 }
 
-fn crash(kind: &'static str, message: &'static str) -> BoxFuture<'static, TaskResult> {
+/// The task's future for `run`, its timeout and its retry backoff.
+fn task_future(
+    shared: &Shared,
+    run: &ClaimedRun,
+    context: &TaskContext,
+) -> (BoxFuture<'static, TaskResult>, Option<Duration>, Duration) {
+    let default_backoff = Duration::from_secs(1);
+    let arguments = match &run.arguments {
+        Ok(arguments) => arguments.clone(),
+        Err(detail) => {
+            let message = format!("The run's stored arguments cannot be read: {detail}");
+            return (crash("unreadable_arguments", message), None, default_backoff);
+        }
+    };
+    let Some(task) = shared.catalog.get(&run.task) else {
+        return (crash("unknown_task", "this server does not know the task".to_owned()), None, default_backoff);
+    };
+    let future: BoxFuture<'static, TaskResult> = match &task.runner {
+        Runner::Function(function) => function(context.clone(), arguments),
+        Runner::Command(spec) => {
+            let (spec, context) = (Arc::clone(spec), context.clone());
+            Box::pin(async move { run_command(&spec, context).await })
+        }
+        Runner::External => crash("external", "runs of external tasks are reported, not run here".to_owned()),
+    };
+    (future, task.timeout, task.retry_backoff)
+}
+
+fn crash(kind: &'static str, message: String) -> BoxFuture<'static, TaskResult> {
     Box::pin(async move { Err(TaskError::crash(kind, message)) })
 }
 

@@ -1,44 +1,40 @@
-//! Keeping leases alive and taking back the runs of dead workers.
+//! Keeping leases alive and taking back the runs of lost workers.
 //!
-//! The heartbeat renews every lease this process holds, passes on cancels
-//! asked from other processes, and stops tasks whose lease another worker
-//! took back. The rescuer, in every process with workers, re-queues or fails
-//! runs whose lease expired.
+//! The heartbeat renews the claim of every execution under way here, passes
+//! on cancels asked from other processes, and stops an execution at once
+//! when its claim is gone (a rescuer took the run back while this process
+//! stalled: running it on would run it twice). The rescuer, in every
+//! process with workers, re-queues or fails runs whose lease expired.
 
 use super::Shared;
-use super::store;
-use crate::clock::{micros, now_micros};
+use super::lifecycle;
+use super::run::Claim;
+use super::store::{self, StoreError};
+use crate::clock::now_micros;
 use std::collections::HashSet;
 use std::sync::Arc;
 use tokio::sync::watch;
-use uuid::Uuid;
+use types::RunId;
 
 pub async fn heartbeat_loop(engine: Arc<Shared>, mut stop: watch::Receiver<bool>) {
     let lease = engine.settings.lease;
-    let mut missing_before: HashSet<Uuid> = HashSet::new();
     loop {
         tokio::select! {
             () = tokio::time::sleep(lease / 3) => {}
             _ = stop.changed() => return,
         }
-        let local = engine.running.ids();
-        let lease_until = now_micros() + micros(lease);
-        match store::heartbeat(&engine.db, &engine.worker_id, lease_until).await {
-            Ok(held) => {
-                let held_ids: HashSet<Uuid> = held.iter().map(|(id, _)| *id).collect();
-                for (id, cancel) in held {
-                    if cancel {
-                        engine.running.signal_cancel(id);
+        let held = engine.running.claims();
+        match store::heartbeat(&engine.db, &engine.worker_id, &held, lease).await {
+            Ok(renewed) => {
+                let kept: HashSet<Claim> = renewed.iter().map(|renewed| renewed.claim).collect();
+                for renewed in renewed.iter().filter(|renewed| renewed.cancel_requested) {
+                    engine.running.signal_cancel(renewed.claim.run);
+                }
+                for lost in held.into_iter().filter(|claim| !kept.contains(claim)) {
+                    if engine.running.abort(lost) {
+                        tracing::warn!(run = %lost.run, attempt = lost.attempt, "lost the claim of a run; stopped it here");
                     }
                 }
-                // A run missing twice in a row was taken back by a rescuer:
-                // running it on would run it twice.
-                let missing: HashSet<Uuid> = local.into_iter().filter(|id| !held_ids.contains(id)).collect();
-                for id in missing.intersection(&missing_before) {
-                    tracing::warn!(run = %id, "lost the lease of a run; stopping it here");
-                    engine.running.abort(*id);
-                }
-                missing_before = missing;
             }
             Err(error) => tracing::warn!(%error, "could not renew leases"),
         }
@@ -58,22 +54,19 @@ pub async fn rescue_loop(engine: Arc<Shared>, mut stop: watch::Receiver<bool>) {
 }
 
 /// Takes back every run whose lease has expired; returns how many.
-pub async fn rescue_once(engine: &Shared) -> Result<usize, sea_orm::DbErr> {
-    let now = now_micros();
-    let lost = store::lost_runs(&engine.db, now).await?;
+pub async fn rescue_once(engine: &Arc<Shared>) -> Result<usize, StoreError> {
+    let lost = store::lost_runs(&engine.db).await?;
     if lost.is_empty() {
         return Ok(0);
     }
-    let rescued = store::rescue(&engine.db, &lost, now).await?;
-    for (run, state) in &rescued {
-        tracing::warn!(run = %run.id, task = %run.task, worker = ?run.lease_owner, state, "rescued a run of a lost worker");
-        engine.metrics.run_finished(&run.task, state);
-        if *state == "pending" {
-            engine.work.notify_one();
-        } else {
-            engine.trimmer.request(&run.task);
-            let _ = engine.finished_runs.send(run.id);
-        }
+    let rescued = store::rescue(&engine.db, &lost, now_micros()).await?;
+    for ended in &rescued {
+        let Some(run) = lost.iter().find(|run| RunId(run.id) == ended.id) else { continue };
+        tracing::warn!(run = %run.id, task = %run.task, worker = ?run.lease_owner, state = %ended.state, "rescued a run of a lost worker");
+        // This process may be the one that stalled: its execution is stale now.
+        let stale = Claim { run: ended.id, attempt: u32::try_from(run.attempt).unwrap_or(0) };
+        engine.running.abort(stale);
     }
+    lifecycle::runs_ended(engine, &rescued);
     Ok(rescued.len())
 }

@@ -33,7 +33,7 @@ async fn listen(engine: &Shared, pool: &sqlx::PgPool) -> Result<(), sqlx::Error>
         if notification.channel() == WORK_CHANNEL {
             engine.work.notify_one();
         } else if let Ok(id) = notification.payload().parse() {
-            engine.running.signal_cancel(id);
+            engine.running.signal_cancel(types::RunId(id));
         }
     }
 }

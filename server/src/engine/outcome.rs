@@ -3,14 +3,22 @@
 //! as result, anything else is failure with no result) plus timeouts,
 //! cancels and retries with exponential backoff.
 
-use super::store::Settlement;
+use super::run::ClaimedRun;
+use super::store::{AttemptRecord, Settlement};
 use super::task::{TaskError, TaskResult};
 use crate::clock::micros;
-use crate::db::entities::{run_attempts, runs};
+use crate::db::text::storable;
 use std::time::Duration;
+use types::RunState;
 
 /// The longest wait between two attempts.
 const MAX_BACKOFF: Duration = Duration::from_hours(1);
+/// Longer results are cut to this many bytes.
+pub const MAX_RESULT_BYTES: usize = 1024 * 1024;
+/// Longer error messages are cut to this many bytes.
+pub const MAX_ERROR_MESSAGE_BYTES: usize = 64 * 1024;
+/// Longer error kinds are cut to this many bytes.
+const MAX_ERROR_KIND_BYTES: usize = 200;
 
 /// How an attempt ended.
 #[derive(Debug)]
@@ -27,7 +35,7 @@ pub enum Outcome {
 
 /// What is needed besides the outcome to settle an attempt.
 pub struct AttemptFacts<'a> {
-    pub run: &'a runs::Model,
+    pub run: &'a ClaimedRun,
     pub worker: &'a str,
     pub cancel_requested: bool,
     pub retry_backoff: Duration,
@@ -36,18 +44,20 @@ pub struct AttemptFacts<'a> {
     pub progress: Option<(Option<f64>, Option<String>)>,
 }
 
-/// Decides the run's new state from how its attempt ended.
+/// Decides the run's new state from how its attempt ended. Text the task
+/// handed back is made storable here (no NUL characters, bounded length).
 pub fn settle(outcome: Outcome, facts: &AttemptFacts<'_>) -> Settlement {
     let run = facts.run;
+    let attempt = run.claim.attempt;
     let cancelled = || ("cancelled".to_owned(), "Cancelled on request.".to_owned());
     let ending = match outcome {
-        Outcome::Returned(Ok(result)) => Ending::Done("success", result, None),
+        Outcome::Returned(Ok(result)) => Ending::Done(RunState::Success, result, None),
         Outcome::Returned(Err(TaskError::Failure(message))) if facts.cancel_requested => {
-            Ending::Done("cancelled", Some(message), Some(cancelled()))
+            Ending::Done(RunState::Cancelled, Some(message), Some(cancelled()))
         }
-        Outcome::Returned(Err(TaskError::Failure(message))) => Ending::Done("failure", Some(message), None),
+        Outcome::Returned(Err(TaskError::Failure(message))) => Ending::Done(RunState::Failure, Some(message), None),
         Outcome::ForcedCancel => Ending::Done(
-            "cancelled",
+            RunState::Cancelled,
             None,
             Some(("cancelled".to_owned(), "Cancelled on request; the task did not stop by itself in time.".to_owned())),
         ),
@@ -59,19 +69,20 @@ pub fn settle(outcome: Outcome, facts: &AttemptFacts<'_>) -> Settlement {
     };
     let (state, result, error) = match ending {
         Ending::Done(state, result, error) => (state, result, error),
-        Ending::Crash(kind, message) if facts.cancel_requested => ("cancelled", None, Some((kind, message))),
-        Ending::Crash(kind, message) if run.attempt < run.max_attempts => ("pending", None, Some((kind, message))),
-        Ending::Crash(kind, message) => ("failure", None, Some((kind, message))),
+        Ending::Crash(kind, message) if facts.cancel_requested => (RunState::Cancelled, None, Some((kind, message))),
+        Ending::Crash(kind, message) if attempt < run.max_attempts => (RunState::Pending, None, Some((kind, message))),
+        Ending::Crash(kind, message) => (RunState::Failure, None, Some((kind, message))),
     };
-    let retrying = state == "pending";
-    let run_after =
-        if retrying { facts.now + micros(backoff(facts.retry_backoff, run.attempt)) } else { run.run_after };
-    let (error_kind, error_message) = error.unzip();
-    let attempt = (run.max_attempts > 1).then(|| run_attempts::Model {
-        run_id: run.id,
-        attempt: run.attempt,
+    let retrying = state == RunState::Pending;
+    let run_after = if retrying { facts.now + micros(backoff(facts.retry_backoff, attempt)) } else { run.run_after };
+    let result = result.map(|text| storable(text, MAX_RESULT_BYTES));
+    let (error_kind, error_message) = error
+        .map(|(kind, message)| (storable(kind, MAX_ERROR_KIND_BYTES), storable(message, MAX_ERROR_MESSAGE_BYTES)))
+        .unzip();
+    let attempt_record = (run.max_attempts > 1).then(|| AttemptRecord {
+        claim: run.claim,
         worker: facts.worker.to_owned(),
-        state: if retrying { "failure".to_owned() } else { state.to_owned() },
+        state: if retrying { RunState::Failure } else { state },
         error_kind: error_kind.clone(),
         error_message: error_message.clone(),
         started_at: facts.started_at,
@@ -79,7 +90,7 @@ pub fn settle(outcome: Outcome, facts: &AttemptFacts<'_>) -> Settlement {
     });
     let (progress_fraction, progress_message) = facts.progress.clone().unwrap_or_default();
     Settlement {
-        run_id: run.id,
+        claim: run.claim,
         task: run.task.clone(),
         state,
         result,
@@ -89,58 +100,45 @@ pub fn settle(outcome: Outcome, facts: &AttemptFacts<'_>) -> Settlement {
         run_after,
         progress_fraction,
         progress_message,
-        attempt,
+        attempt: attempt_record,
     }
 }
 
 /// An attempt's end before retries are considered.
 enum Ending {
     /// A final state, a result, an error.
-    Done(&'static str, Option<String>, Option<(String, String)>),
+    Done(RunState, Option<String>, Option<(String, String)>),
     /// A crash: kind and message. Retried while attempts are left.
     Crash(String, String),
 }
 
 /// `base`, then twice that, and so on, after attempt 1, 2, ...
-pub fn backoff(base: Duration, attempt: i32) -> Duration {
-    let doublings = u32::try_from(attempt.saturating_sub(1)).unwrap_or(0).min(20);
+pub fn backoff(base: Duration, attempt: u32) -> Duration {
+    let doublings = attempt.saturating_sub(1).min(20);
     base.saturating_mul(1 << doublings).min(MAX_BACKOFF)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::run::Claim;
+    use types::{Actor, ActorKind, RunId};
 
-    fn run(attempt: i32, max_attempts: i32) -> runs::Model {
-        runs::Model {
-            id: uuid::Uuid::nil(),
+    fn run(attempt: u32, max_attempts: u32) -> ClaimedRun {
+        ClaimedRun {
+            claim: Claim { run: RunId(uuid::Uuid::nil()), attempt },
             task: "t".to_owned(),
-            arguments: "{}".to_owned(),
-            state: "running".to_owned(),
-            result: None,
-            error_kind: None,
-            error_message: None,
-            started_by_kind: "user".to_owned(),
-            started_by_name: "ann".to_owned(),
+            arguments: Ok(serde_json::json!({})),
+            started_by: Actor { kind: ActorKind::User, name: "ann".to_owned() },
             run_as: None,
-            origin: "ui".to_owned(),
-            rerun_of: None,
-            attempt,
             max_attempts,
-            progress_fraction: None,
-            progress_message: None,
-            created_at: 0,
-            started_at: Some(0),
-            finished_at: None,
             run_after: 0,
-            lease_owner: Some("w".to_owned()),
-            lease_expires_at: Some(10),
+            started_at: Some(0),
             cancel_requested: false,
-            track_fingerprint: None,
         }
     }
 
-    fn settle_for(outcome: Outcome, run: &runs::Model, cancel_requested: bool) -> Settlement {
+    fn settle_for(outcome: Outcome, run: &ClaimedRun, cancel_requested: bool) -> Settlement {
         let facts = AttemptFacts {
             run,
             worker: "w",
@@ -156,7 +154,10 @@ mod tests {
     #[test]
     fn a_value_is_success_with_the_value_as_result() {
         let settled = settle_for(Outcome::Returned(Ok(Some("done".to_owned()))), &run(1, 1), false);
-        assert_eq!((settled.state, settled.result.as_deref(), settled.error_kind), ("success", Some("done"), None));
+        assert_eq!(
+            (settled.state, settled.result.as_deref(), settled.error_kind),
+            (RunState::Success, Some("done"), None)
+        );
         assert_eq!(settled.finished_at, Some(5_000_000));
     }
 
@@ -166,14 +167,14 @@ mod tests {
         let settled = settle_for(outcome, &run(1, 3), false);
         assert_eq!(
             (settled.state, settled.result.as_deref(), settled.error_kind),
-            ("failure", Some("bad input"), None)
+            (RunState::Failure, Some("bad input"), None)
         );
     }
 
     #[test]
     fn a_panic_is_failure_without_result_and_keeps_the_error() {
         let settled = settle_for(Outcome::Panicked("boom".to_owned()), &run(1, 1), false);
-        assert_eq!(settled.state, "failure");
+        assert_eq!(settled.state, RunState::Failure);
         assert_eq!(settled.result, None);
         assert_eq!(settled.error_kind.as_deref(), Some("panic"));
         assert_eq!(settled.error_message.as_deref(), Some("boom"));
@@ -182,11 +183,11 @@ mod tests {
     #[test]
     fn a_crash_with_attempts_left_goes_back_to_pending_after_a_backoff() {
         let settled = settle_for(Outcome::TimedOut(Duration::from_secs(2)), &run(2, 3), false);
-        assert_eq!(settled.state, "pending");
+        assert_eq!(settled.state, RunState::Pending);
         assert_eq!(settled.finished_at, None);
         assert_eq!(settled.run_after, 5_000_000 + 2_000_000);
         let attempt = settled.attempt.expect("retrying tasks keep attempts");
-        assert_eq!((attempt.attempt, attempt.state.as_str()), (2, "failure"));
+        assert_eq!((attempt.claim.attempt, attempt.state), (2, RunState::Failure));
         assert_eq!(attempt.error_kind.as_deref(), Some("timeout"));
     }
 
@@ -194,8 +195,20 @@ mod tests {
     fn a_cancel_ends_the_run_as_cancelled_even_with_attempts_left() {
         let outcome = Outcome::Returned(Err(TaskError::Failure("stopped at 3".to_owned())));
         let settled = settle_for(outcome, &run(1, 3), true);
-        assert_eq!((settled.state, settled.result.as_deref()), ("cancelled", Some("stopped at 3")));
-        assert_eq!(settle_for(Outcome::ForcedCancel, &run(1, 1), true).state, "cancelled");
+        assert_eq!((settled.state, settled.result.as_deref()), (RunState::Cancelled, Some("stopped at 3")));
+        assert_eq!(settle_for(Outcome::ForcedCancel, &run(1, 1), true).state, RunState::Cancelled);
+    }
+
+    #[test]
+    fn text_the_database_cannot_hold_is_made_storable() {
+        let outcome = Outcome::Returned(Ok(Some("nul \0 here".to_owned())));
+        let settled = settle_for(outcome, &run(1, 1), false);
+        assert_eq!(settled.result.as_deref(), Some("nul \u{FFFD} here"));
+        let huge = "x".repeat(MAX_RESULT_BYTES * 2);
+        let settled = settle_for(Outcome::Returned(Ok(Some(huge))), &run(1, 1), false);
+        assert!(settled.result.unwrap().len() <= MAX_RESULT_BYTES);
+        let settled = settle_for(Outcome::Panicked("a\0b".to_owned()), &run(1, 1), false);
+        assert_eq!(settled.error_message.as_deref(), Some("a\u{FFFD}b"));
     }
 
     #[test]

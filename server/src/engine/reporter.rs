@@ -1,53 +1,34 @@
-//! Writes what tasks report (progress, log lines) to the database. A failed
-//! write is logged and forgotten: a task never fails because its progress
-//! could not be saved.
+//! Writes what tasks report (progress, log lines) to the database, fenced on
+//! the execution's claim. A failed write is logged and forgotten: a task
+//! never fails because its progress could not be saved.
 
 use super::context::RunReporter;
-use super::store::statement;
+use super::run::Claim;
+use super::store;
 use crate::clock::now_micros;
 use crate::db::Db;
-use crate::db::entities::run_logs;
-use sea_orm::{ActiveValue, ConnectionTrait, EntityTrait};
-use types::RunId;
-
-/// Longer log lines are cut to this many bytes.
-const MAX_LINE_BYTES: usize = 8 * 1024;
 
 pub struct DbReporter {
     pub db: Db,
+    /// This worker, whose lease the claim must still be held under.
+    pub owner: String,
 }
 
 #[async_trait::async_trait]
 impl RunReporter for DbReporter {
-    async fn progress(&self, run: RunId, fraction: Option<f64>, message: Option<String>) {
-        let update = statement(
-            self.db.backend,
-            "UPDATE runs SET progress_fraction = $1, progress_message = $2 WHERE id = $3 AND state = 'running'",
-            vec![fraction.into(), message.into(), run.0.into()],
-        );
-        if let Err(error) = self.db.write.execute_raw(update).await {
-            tracing::warn!(run = %run, %error, "could not save a run's progress");
+    async fn progress(&self, claim: Claim, fraction: Option<f64>, message: Option<String>) {
+        match store::progress(&self.db, &self.owner, claim, fraction, message).await {
+            Ok(true) => {}
+            Ok(false) => tracing::debug!(run = %claim.run, "progress of a run whose claim was lost; not saved"),
+            Err(error) => tracing::warn!(run = %claim.run, %error, "could not save a run's progress"),
         }
     }
 
-    async fn log(&self, run: RunId, level: &str, mut message: String) {
-        if message.len() > MAX_LINE_BYTES {
-            let mut cut = MAX_LINE_BYTES;
-            while !message.is_char_boundary(cut) {
-                cut -= 1;
-            }
-            message.truncate(cut);
-            message.push_str(" [cut]");
-        }
-        let line = run_logs::ActiveModel {
-            id: ActiveValue::NotSet,
-            run_id: ActiveValue::Set(run.0),
-            at: ActiveValue::Set(now_micros()),
-            level: ActiveValue::Set(level.to_owned()),
-            message: ActiveValue::Set(message),
-        };
-        if let Err(error) = run_logs::Entity::insert(line).exec_without_returning(&self.db.write).await {
-            tracing::warn!(run = %run, %error, "could not save a run's log line");
+    async fn log(&self, claim: Claim, level: &str, message: String) {
+        match store::log(&self.db, &self.owner, claim, now_micros(), level, message).await {
+            Ok(true) => {}
+            Ok(false) => tracing::debug!(run = %claim.run, "a log line of a run whose claim was lost; not saved"),
+            Err(error) => tracing::warn!(run = %claim.run, %error, "could not save a run's log line"),
         }
     }
 }

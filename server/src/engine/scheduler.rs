@@ -3,10 +3,10 @@
 //! every second to see pauses and resumes made elsewhere.
 
 use super::cron::Cron;
-use super::store;
+use super::lifecycle;
+use super::store::{self, StoreError, StoredSchedule};
 use super::{Engine, Shared, new_run};
 use crate::clock::now_micros;
-use crate::db::entities::schedules;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::watch;
@@ -51,7 +51,7 @@ async fn run(engine: Arc<Shared>, mut stop: watch::Receiver<bool>) {
 }
 
 /// Fires every due tick; returns how many this process fired.
-pub async fn fire_due(engine: &Shared) -> Result<usize, sea_orm::DbErr> {
+pub async fn fire_due(engine: &Shared) -> Result<usize, StoreError> {
     let now = now_micros();
     let mut fired = 0;
     for schedule in store::due_schedules(&engine.db, now).await? {
@@ -62,21 +62,18 @@ pub async fn fire_due(engine: &Shared) -> Result<usize, sea_orm::DbErr> {
     Ok(fired)
 }
 
-async fn fire(engine: &Shared, schedule: &schedules::Model, now: i64) -> Result<bool, sea_orm::DbErr> {
+async fn fire(engine: &Shared, schedule: &StoredSchedule, now: i64) -> Result<bool, StoreError> {
     let (Some(tick), Some(task)) = (schedule.next_fire_at, engine.catalog.get(&schedule.task)) else {
         return Ok(false);
     };
     // Ticks missed while nothing ran fire once, not once each.
     let next = Cron::parse(&schedule.cron).ok().and_then(|cron| cron.next_after(now));
-    let arguments = serde_json::from_str(&schedule.arguments).unwrap_or_default();
     let run_as = engine.schedule_run_as(&schedule.name);
     let started_by = Actor { kind: ActorKind::Schedule, name: schedule.name.clone() };
-    let run = new_run(task, arguments, started_by, run_as, Origin::Schedule, None);
+    let run = new_run(task, schedule.arguments.clone(), started_by, run_as, Origin::Schedule, None);
     let fired = store::fire_tick(&engine.db, &schedule.name, tick, next, &run).await?;
     if fired {
-        engine.trimmer.request(&run.task);
-        engine.metrics.run_started(&run.task, &run.origin);
-        engine.work.notify_one();
+        lifecycle::runs_started(engine, [&run]);
     }
     Ok(fired)
 }

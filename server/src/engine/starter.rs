@@ -1,19 +1,31 @@
 //! The starter: inserts started runs, grouping the starts that arrive while
 //! a transaction is under way into the next one (group commit). One start
 //! alone is written at once; a thousand at once share a few transactions.
+//! A group the database refuses is written again one run at a time, so one
+//! bad run never fails the starts that happened to share its transaction.
 
 use super::Shared;
-use super::store::{self, NewRun};
-use sea_orm::DbErr;
-use std::sync::{Arc, Weak};
+use super::lifecycle;
+use super::run::NewRun;
+use super::store::{self, StoreError};
+use std::sync::Weak;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most runs inserted in one transaction.
 const MAX_BATCH: usize = 1024;
 
+/// Why a start was not recorded.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the engine is shutting down")]
+    Stopped,
+}
+
 struct Job {
-    row: NewRun,
-    reply: oneshot::Sender<Result<(), DbErr>>,
+    run: NewRun,
+    reply: oneshot::Sender<Result<(), StartError>>,
 }
 
 /// A handle to the starter task.
@@ -30,17 +42,13 @@ impl Starter {
         Starter { jobs }
     }
 
-    /// Inserts `row` (with others started at the same time) and returns once
+    /// Inserts `run` (with others started at the same time) and returns once
     /// it is committed and the workers are woken.
-    pub async fn start(&self, row: NewRun) -> Result<(), DbErr> {
+    pub async fn start(&self, run: NewRun) -> Result<(), StartError> {
         let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job { row, reply }).await.map_err(|_| stopped())?;
-        answer.await.map_err(|_| stopped())?
+        self.jobs.send(Job { run, reply }).await.map_err(|_| StartError::Stopped)?;
+        answer.await.map_err(|_| StartError::Stopped)?
     }
-}
-
-fn stopped() -> DbErr {
-    DbErr::Custom("the engine is shutting down".to_owned())
 }
 
 async fn run(engine: Weak<Shared>, mut queue: mpsc::Receiver<Job>) {
@@ -49,29 +57,26 @@ async fn run(engine: Weak<Shared>, mut queue: mpsc::Receiver<Job>) {
         let Some(engine) = engine.upgrade() else {
             return;
         };
-        let (rows, replies): (Vec<NewRun>, Vec<_>) = jobs.drain(..).map(|job| (job.row, job.reply)).unzip();
-        let result = insert(&engine, &rows).await;
-        for reply in replies {
-            let answer = match &result {
-                Ok(()) => Ok(()),
-                Err(error) => Err(DbErr::Custom(error.to_string())),
-            };
-            let _ = reply.send(answer);
+        let (runs, replies): (Vec<NewRun>, Vec<_>) = jobs.drain(..).map(|job| (job.run, job.reply)).unzip();
+        match insert(&engine, &runs).await {
+            Ok(()) => replies.into_iter().for_each(|reply| drop(reply.send(Ok(())))),
+            Err(error) if runs.len() > 1 && !error.is_transient() => {
+                for (run, reply) in runs.into_iter().zip(replies) {
+                    let _ = reply.send(insert(&engine, std::slice::from_ref(&run)).await.map_err(StartError::from));
+                }
+            }
+            Err(error) => {
+                for reply in replies {
+                    let _ = reply.send(Err(StartError::Store(error.clone())));
+                }
+            }
         }
     }
 }
 
-/// Inserts `rows` in one transaction, counts them and wakes the workers.
-pub(super) async fn insert(engine: &Arc<Shared>, rows: &[NewRun]) -> Result<(), DbErr> {
-    store::insert_runs(&engine.db, rows).await?;
-    let mut tasks = std::collections::BTreeSet::new();
-    for row in rows {
-        engine.metrics.run_started(&row.task, &row.origin);
-        tasks.insert(row.task.as_str());
-    }
-    for task in tasks {
-        engine.trimmer.request(task);
-    }
-    engine.work.notify_one();
+/// Inserts `runs` in one transaction, then does the bookkeeping of their start.
+pub(super) async fn insert(engine: &Shared, runs: &[NewRun]) -> Result<(), StoreError> {
+    store::insert_runs(&engine.db, runs).await?;
+    lifecycle::runs_started(engine, runs);
     Ok(())
 }

@@ -4,22 +4,23 @@
 //! the rescuer and the listener. Graceful shutdown stops claiming, gives
 //! running tasks a grace period, then re-queues what is left.
 
-use super::executor::execute;
-use super::store::{self, Settlement};
+use super::executor::Executor;
+use super::store;
 use super::{Shared, finisher, leases, listener};
-use crate::clock::{micros, now_micros};
+use crate::clock::now_micros;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::{Notify, Semaphore, mpsc, watch};
 use tokio::task::JoinHandle;
 
-/// What the executors of one pool share.
-pub struct Pool {
-    pub engine: Arc<Shared>,
-    /// Settlements on their way to the database.
-    pub finished: mpsc::Sender<Settlement>,
-    /// Notified whenever a run ends, so that the claim loop takes another.
-    pub slot_freed: Notify,
+/// How long shutdown waits for the finisher to record the last outcomes
+/// (beyond the grace period); a database that is away longer leaves them to
+/// the rescuers, once the leases expire.
+const FINISHER_GRACE: Duration = Duration::from_secs(10);
+
+/// The executions of one pool and the slots they take.
+struct Pool {
+    executor: Arc<Executor>,
     slots: Arc<Semaphore>,
 }
 
@@ -37,9 +38,7 @@ impl WorkerPool {
         let (finished, settlements) = mpsc::channel(engine.settings.concurrency.max(64) * 2);
         let pool = Arc::new(Pool {
             slots: Arc::new(Semaphore::new(engine.settings.concurrency)),
-            engine: Arc::clone(&engine),
-            finished,
-            slot_freed: Notify::new(),
+            executor: Arc::new(Executor { engine: Arc::clone(&engine), finished, slot_freed: Notify::new() }),
         });
         let (stop, stopped) = watch::channel(false);
         let mut helpers = vec![
@@ -62,7 +61,7 @@ impl WorkerPool {
     /// stops the rest and puts their runs back in the queue.
     pub async fn shutdown(self) {
         let WorkerPool { pool, stop, claim_loop, finisher, helpers } = self;
-        let engine = Arc::clone(&pool.engine);
+        let engine = Arc::clone(&pool.executor.engine);
         let _ = stop.send(true);
         let _ = claim_loop.await;
         let grace = engine.settings.shutdown_grace;
@@ -82,7 +81,9 @@ impl WorkerPool {
         let all = u32::try_from(engine.settings.concurrency).unwrap_or(u32::MAX);
         let _ = tokio::time::timeout(Duration::from_secs(5), pool.slots.acquire_many(all)).await;
         drop(pool);
-        let _ = finisher.await;
+        if tokio::time::timeout(FINISHER_GRACE, finisher).await.is_err() {
+            tracing::error!("could not record the last outcomes in time; they come back when their leases expire");
+        }
         match store::requeue_owned(&engine.db, &engine.worker_id, now_micros()).await {
             Ok(0) => {}
             Ok(requeued) => tracing::info!(requeued, "re-queued the runs this worker still held"),
@@ -97,7 +98,7 @@ impl WorkerPool {
 }
 
 async fn claim_loop(pool: Arc<Pool>, mut stop: watch::Receiver<bool>) {
-    let engine = Arc::clone(&pool.engine);
+    let engine = Arc::clone(&pool.executor.engine);
     let runnable = engine.catalog.runnable_paths();
     let settings = &engine.settings;
     loop {
@@ -107,23 +108,22 @@ async fn claim_loop(pool: Arc<Pool>, mut stop: watch::Receiver<bool>) {
         let free = pool.slots.available_permits().min(settings.claim_batch);
         if free == 0 {
             tokio::select! {
-                () = pool.slot_freed.notified() => continue,
+                () = pool.executor.slot_freed.notified() => continue,
                 _ = stop.changed() => break,
             }
         }
         let now = now_micros();
-        let claimed =
-            store::claim(&engine.db, &engine.worker_id, &runnable, free, now, now + micros(settings.lease)).await;
+        let claimed = store::claim(&engine.db, &engine.worker_id, &runnable, free, now, settings.lease).await;
         match claimed {
             Ok(runs) => {
                 let full = runs.len() == free;
                 engine.metrics.observe_claim(runs.len(), now);
                 for run in runs {
                     let Ok(permit) = Arc::clone(&pool.slots).try_acquire_owned() else {
-                        tracing::error!(run = %run.id, "claimed a run without a free slot; it will be rescued");
+                        tracing::error!(run = %run.claim.run, "claimed a run without a free slot; it will be rescued");
                         continue;
                     };
-                    tokio::spawn(execute(Arc::clone(&pool), run, permit));
+                    tokio::spawn(Arc::clone(&pool.executor).execute(run, permit));
                 }
                 if full {
                     continue;

@@ -1,18 +1,17 @@
 //! Users and API tokens, for admins.
 
-use super::{Service, ServiceError, convert, require};
+use super::{Service, ServiceError, require};
 use types::{ApiToken, CreatedToken, NewToken, NewUser, Principal, Role, User};
 
 impl Service {
     pub async fn users(&self, principal: &Principal) -> Result<Vec<User>, ServiceError> {
         require(principal, Role::Admin)?;
-        Ok(self.accounts.list_users().await?.into_iter().map(convert::user).collect())
+        Ok(self.accounts.list_users().await?)
     }
 
     pub async fn add_user(&self, principal: &Principal, user: NewUser) -> Result<User, ServiceError> {
         require(principal, Role::Admin)?;
-        let created = self.accounts.create_user(user.name.trim(), user.role, &user.password).await?;
-        Ok(convert::user(created))
+        Ok(self.accounts.create_user(user.name.trim(), user.role, &user.password).await?)
     }
 
     pub async fn delete_user(&self, principal: &Principal, name: &str) -> Result<(), ServiceError> {
@@ -25,18 +24,18 @@ impl Service {
 
     pub async fn tokens(&self, principal: &Principal) -> Result<Vec<ApiToken>, ServiceError> {
         require(principal, Role::Admin)?;
-        Ok(self.accounts.list_tokens().await?.into_iter().map(convert::api_token).collect())
+        Ok(self.accounts.list_tokens().await?)
     }
 
     pub async fn create_token(&self, principal: &Principal, token: NewToken) -> Result<CreatedToken, ServiceError> {
         require(principal, Role::Admin)?;
-        let (created, secret) = self.accounts.create_token(&token.name, token.role, &principal.name).await?;
-        Ok(CreatedToken { token: convert::api_token(created), secret })
+        let (token, secret) = self.accounts.create_token(&token.name, token.role, &principal.name).await?;
+        Ok(CreatedToken { token, secret })
     }
 
     pub async fn revoke_token(&self, principal: &Principal, id: &str) -> Result<ApiToken, ServiceError> {
         require(principal, Role::Admin)?;
         let id = id.parse().map_err(|_| ServiceError::not_found(format_args!("token {id:?}")))?;
-        Ok(convert::api_token(self.accounts.revoke_token(id).await?))
+        Ok(self.accounts.revoke_token(id).await?)
     }
 }

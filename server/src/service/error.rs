@@ -1,7 +1,9 @@
 //! The service layer's errors, and their one conversion into a problem
-//! document (which the REST API and the server functions both send).
+//! document (which the REST API and the server functions both send). The
+//! errors of the layers below are turned into these here, where they arrive.
 
-use sea_orm::DbErr;
+use crate::auth::AuthError;
+use crate::engine::{StartError, StoreError};
 use types::{FieldError, Problem};
 
 /// Why an operation was refused or failed.
@@ -17,12 +19,18 @@ pub enum ServiceError {
     Conflict(String),
     #[error("{0}")]
     BadRequest(String),
+    /// A well-formed request the server will not process (422).
+    #[error("{0}")]
+    Unprocessable(String),
     #[error("the arguments do not fit the task's schema:{}", listed(.0))]
     InvalidArguments(Vec<FieldError>),
     #[error("{0}")]
     TooManyAttempts(String),
-    #[error("database error: {0}")]
-    Database(#[from] DbErr),
+    /// The server or its database is busy or away for now (503).
+    #[error("{0}")]
+    Unavailable(String),
+    #[error(transparent)]
+    Store(StoreError),
     #[error("{0}")]
     Internal(String),
 }
@@ -43,6 +51,41 @@ impl ServiceError {
     }
 }
 
+impl From<StoreError> for ServiceError {
+    fn from(error: StoreError) -> ServiceError {
+        if error.is_transient() {
+            tracing::warn!(%error, "the database is unavailable");
+            ServiceError::Unavailable("The database is unavailable; try again shortly.".to_owned())
+        } else {
+            ServiceError::Store(error)
+        }
+    }
+}
+
+impl From<StartError> for ServiceError {
+    fn from(error: StartError) -> ServiceError {
+        match error {
+            StartError::Store(error) => error.into(),
+            StartError::Stopped => ServiceError::Unavailable("The server is shutting down.".to_owned()),
+        }
+    }
+}
+
+impl From<AuthError> for ServiceError {
+    fn from(error: AuthError) -> ServiceError {
+        match error {
+            AuthError::BadCredentials => ServiceError::Unauthenticated(error.to_string()),
+            AuthError::Throttled(_) => ServiceError::TooManyAttempts(error.to_string()),
+            AuthError::Busy => ServiceError::Unavailable(error.to_string()),
+            AuthError::Invalid(message) => ServiceError::BadRequest(message),
+            AuthError::NotFound(message) => ServiceError::NotFound(message),
+            AuthError::Conflict(message) => ServiceError::Conflict(message),
+            AuthError::Database(error) => StoreError::Database(error).into(),
+            AuthError::Internal(message) => ServiceError::Internal(message),
+        }
+    }
+}
+
 impl From<ServiceError> for Problem {
     fn from(error: ServiceError) -> Problem {
         match error {
@@ -51,10 +94,12 @@ impl From<ServiceError> for Problem {
             ServiceError::NotFound(detail) => Problem::not_found(detail),
             ServiceError::Conflict(detail) => Problem::conflict(detail),
             ServiceError::BadRequest(detail) => Problem::bad_request(detail),
+            ServiceError::Unprocessable(detail) => Problem::new(422, detail),
             ServiceError::InvalidArguments(errors) => Problem::invalid_arguments(errors),
             ServiceError::TooManyAttempts(detail) => Problem::new(429, detail),
-            ServiceError::Database(error) => {
-                tracing::error!(%error, "database error");
+            ServiceError::Unavailable(detail) => Problem::new(503, detail),
+            ServiceError::Store(error) => {
+                tracing::error!(%error, kind = error.kind(), "store error");
                 Problem::internal()
             }
             ServiceError::Internal(detail) => {

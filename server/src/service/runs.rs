@@ -1,12 +1,11 @@
 //! Runs: a task's history, batch status for polling, every field of one run,
 //! recent runs across tasks with keyset paging, cancelling, and waiting.
 
-use super::{Service, ServiceError, convert, require};
-use crate::db::entities::{run_attempts, run_logs, runs};
+use super::{Service, ServiceError, require};
 use crate::engine::CancelOutcome;
-use sea_orm::{ColumnTrait, Condition, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::engine::store::read::{self, RunQuery};
 use std::time::Duration;
-use types::{Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList};
+use types::{Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList, RunState};
 use uuid::Uuid;
 
 /// At most this many ids in one batch status request.
@@ -14,6 +13,8 @@ pub const MAX_IDS: usize = 200;
 /// Pages of the runs list hold at most this many runs.
 pub const MAX_PAGE: u32 = 200;
 const DEFAULT_PAGE: u32 = 50;
+/// How often [`Service::wait`] looks at the run.
+const WAIT_POLL: Duration = Duration::from_millis(100);
 
 /// Where a page of the runs list ends: `<created_at µs>_<id>`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,53 +41,27 @@ impl Service {
     pub async fn history(&self, principal: &Principal, path: &str) -> Result<Vec<Run>, ServiceError> {
         require(principal, Role::Viewer)?;
         let task = self.catalog_task(path)?;
-        let rows = runs::Entity::find()
-            .filter(runs::Column::Task.eq(path))
-            .order_by_desc(runs::Column::CreatedAt)
-            .order_by_desc(runs::Column::Id)
-            .limit(u64::from(task.info.history_limit))
-            .all(&self.engine.db().read)
-            .await?;
-        Ok(rows.into_iter().map(convert::run).collect())
+        Ok(read::history(self.engine.db(), path, task.info.history_limit).await?)
     }
 
     pub async fn run(&self, principal: &Principal, id: RunId) -> Result<Run, ServiceError> {
         require(principal, Role::Viewer)?;
-        Ok(convert::run(self.run_row(id).await?))
+        self.find_run(id).await
     }
 
-    pub(super) async fn run_row(&self, id: RunId) -> Result<runs::Model, ServiceError> {
-        runs::Entity::find_by_id(id.0)
-            .one(&self.engine.db().read)
-            .await?
-            .ok_or_else(|| ServiceError::not_found(format_args!("run {id}")))
+    pub(super) async fn find_run(&self, id: RunId) -> Result<Run, ServiceError> {
+        read::run(self.engine.db(), id).await?.ok_or_else(|| ServiceError::not_found(format_args!("run {id}")))
     }
 
     /// Every field of one run, with its attempts and log.
     pub async fn run_detail(&self, principal: &Principal, id: RunId) -> Result<RunDetail, ServiceError> {
         require(principal, Role::Viewer)?;
-        let run = self.run_row(id).await?;
-        let db = &self.engine.db().read;
+        let run = self.find_run(id).await?;
+        let db = self.engine.db();
         // Only runs of tasks that retry keep attempt rows.
-        let attempts = if run.max_attempts > 1 {
-            run_attempts::Entity::find()
-                .filter(run_attempts::Column::RunId.eq(id.0))
-                .order_by_asc(run_attempts::Column::Attempt)
-                .all(db)
-                .await?
-        } else {
-            Vec::new()
-        };
-        let log = run_logs::Entity::find()
-            .filter(run_logs::Column::RunId.eq(id.0))
-            .order_by_asc(run_logs::Column::Id)
-            .all(db)
-            .await?;
-        Ok(RunDetail {
-            run: convert::run(run),
-            attempts: attempts.into_iter().map(convert::attempt).collect(),
-            log: log.into_iter().map(convert::log_line).collect(),
-        })
+        let attempts = if run.max_attempts > 1 { read::attempts(db, id).await? } else { Vec::new() };
+        let log = read::log_lines(db, id).await?;
+        Ok(RunDetail { run, attempts, log })
     }
 
     /// The runs with these ids (unknown ids are left out): one request per
@@ -94,16 +69,12 @@ impl Service {
     pub async fn runs_by_ids(&self, principal: &Principal, ids: &[RunId]) -> Result<Vec<Run>, ServiceError> {
         require(principal, Role::Viewer)?;
         if ids.len() > MAX_IDS {
-            return Err(ServiceError::BadRequest(format!("Ask for at most {MAX_IDS} runs at once.")));
+            return Err(ServiceError::Unprocessable(format!(
+                "Ask for at most {MAX_IDS} runs at once, not {}; split the ids into several requests.",
+                ids.len()
+            )));
         }
-        if ids.is_empty() {
-            return Ok(Vec::new());
-        }
-        let rows = runs::Entity::find()
-            .filter(runs::Column::Id.is_in(ids.iter().map(|id| id.0)))
-            .all(&self.engine.db().read)
-            .await?;
-        Ok(rows.into_iter().map(convert::run).collect())
+        Ok(read::runs_by_ids(self.engine.db(), ids).await?)
     }
 
     /// Recent runs across tasks, newest first, filtered, a page at a time.
@@ -113,58 +84,47 @@ impl Service {
         if limit == 0 || limit > MAX_PAGE {
             return Err(ServiceError::BadRequest(format!("limit must be from 1 to {MAX_PAGE}.")));
         }
-        let mut query = runs::Entity::find();
-        if let Some(state) = filter.state {
-            query = query.filter(runs::Column::State.eq(state.as_str()));
-        }
-        if let Some(task) = filter.task.as_deref().filter(|task| !task.is_empty()) {
-            query = query.filter(runs::Column::Task.eq(task));
-        }
-        if let Some(user) = filter.user.as_deref().filter(|user| !user.is_empty()) {
-            query = query
-                .filter(Condition::any().add(runs::Column::StartedByName.eq(user)).add(runs::Column::RunAs.eq(user)));
-        }
-        if let Some(before) = filter.before.as_deref().filter(|before| !before.is_empty()) {
-            let cursor = RunCursor::parse(before)
-                .ok_or_else(|| ServiceError::BadRequest("before is not a cursor from a previous page.".to_owned()))?;
-            query = query.filter(Condition::any().add(runs::Column::CreatedAt.lt(cursor.created_at)).add(
-                Condition::all().add(runs::Column::CreatedAt.eq(cursor.created_at)).add(runs::Column::Id.lt(cursor.id)),
-            ));
-        }
-        let mut rows = query
-            .order_by_desc(runs::Column::CreatedAt)
-            .order_by_desc(runs::Column::Id)
-            .limit(u64::from(limit) + 1)
-            .all(&self.engine.db().read)
-            .await?;
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        let next_before = more
-            .then(|| rows.last().map(|last| RunCursor { created_at: last.created_at, id: last.id }.to_string()))
-            .flatten();
-        Ok(RunList { runs: rows.into_iter().map(convert::run).collect(), next_before })
+        let before =
+            match filter.before.as_deref().filter(|before| !before.is_empty()) {
+                Some(text) => Some(RunCursor::parse(text).ok_or_else(|| {
+                    ServiceError::BadRequest("before is not a cursor from a previous page.".to_owned())
+                })?),
+                None => None,
+            };
+        let non_empty = |text: &Option<String>| text.clone().filter(|text| !text.is_empty());
+        let query = RunQuery {
+            state: filter.state,
+            task: non_empty(&filter.task),
+            user: non_empty(&filter.user),
+            before: before.map(|cursor| (cursor.created_at, cursor.id)),
+            limit,
+        };
+        let (runs, next) = read::list_runs(self.engine.db(), &query).await?;
+        let next_before = next.map(|(created_at, id)| RunCursor { created_at, id }.to_string());
+        Ok(RunList { runs, next_before })
     }
 
     /// Cancels a pending run, or asks a running one to stop (it ends as
     /// `cancelled` once its task stops, or after the cancel grace period).
     pub async fn cancel(&self, principal: &Principal, id: RunId) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
-        let run = self.run_row(id).await?;
-        if run.origin == Origin::External.as_str() {
+        let run = self.find_run(id).await?;
+        if run.origin == Origin::External {
             return self.cancel_external(run, principal).await;
         }
         let message = format!("Cancelled by {} before it started.", principal.name);
         match self.engine.cancel(id, &message).await? {
-            CancelOutcome::Cancelled | CancelOutcome::Requested => self.run(principal, id).await,
+            CancelOutcome::Cancelled | CancelOutcome::Requested => self.find_run(id).await,
             CancelOutcome::TooLate => Err(ServiceError::Conflict(format!(
                 "Run {id} has already ended ({}); only pending and running runs can be cancelled.",
-                self.run_row(id).await?.state
+                self.find_run(id).await.map_or(RunState::Failure, |run| run.state)
             ))),
         }
     }
 
     /// Waits until run `id` ends, calling `progress` with the run whenever it
-    /// changes. Works across processes (it polls).
+    /// changes. It reads the run every 100 ms, so it sees runs that other
+    /// processes execute as well as its own.
     pub async fn wait(
         &self,
         principal: &Principal,
@@ -181,8 +141,19 @@ impl Service {
                 return Ok(run);
             }
             last = Some(run);
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(WAIT_POLL).await;
         }
+    }
+
+    /// Whether the database answers (for `/healthz`).
+    pub async fn database_answers(&self) -> bool {
+        read::ping(self.engine.db()).await.is_ok()
+    }
+
+    /// How many runs wait to be claimed (for `/metrics`).
+    pub async fn queue_depth(&self, principal: &Principal) -> Result<u64, ServiceError> {
+        require(principal, Role::Viewer)?;
+        Ok(read::queue_depth(self.engine.db()).await?)
     }
 }
 

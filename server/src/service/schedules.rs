@@ -1,16 +1,17 @@
 //! Schedules: list them, pause and resume them, and run one now.
 
-use super::{Service, ServiceError, convert, require};
+use super::{Service, ServiceError, require};
 use crate::clock::now_micros;
 use crate::engine::cron::Cron;
-use crate::engine::{new_run, store};
+use crate::engine::new_run;
+use crate::engine::store::{self, StoredSchedule};
 use types::{Actor, Origin, Principal, Role, Run, Schedule};
 
 impl Service {
     pub async fn schedules(&self, principal: &Principal) -> Result<Vec<Schedule>, ServiceError> {
         require(principal, Role::Viewer)?;
-        let rows = store::list_schedules(self.engine.db()).await?;
-        Ok(rows.into_iter().map(convert::schedule).collect())
+        let stored = store::list_schedules(self.engine.db()).await?;
+        Ok(stored.iter().map(StoredSchedule::to_schedule).collect())
     }
 
     /// Pauses (`true`) or resumes (`false`) a schedule. A resumed schedule
@@ -22,33 +23,45 @@ impl Service {
         paused: bool,
     ) -> Result<Schedule, ServiceError> {
         require(principal, Role::Operator)?;
-        let schedule = self.schedule_row(name).await?;
+        let schedule = self.find_schedule(name).await?;
         let next = Cron::parse(&schedule.cron).ok().and_then(|cron| cron.next_after(now_micros()));
         store::set_paused(self.engine.db(), name, paused, next).await?;
-        Ok(convert::schedule(self.schedule_row(name).await?))
+        Ok(self.find_schedule(name).await?.to_schedule())
     }
 
-    /// Starts the schedule's task now, with its arguments, as the caller.
+    /// Starts the schedule's task now, with its arguments. It runs as the
+    /// schedule's `run_as` user when one is set (which takes a role that may
+    /// start tasks as another user, `impersonate_roles`), else as the caller.
     pub async fn run_schedule_now(&self, principal: &Principal, name: &str) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
-        let schedule = self.schedule_row(name).await?;
+        let schedule = self.find_schedule(name).await?;
         let task = self.catalog_task(&schedule.task)?;
-        let arguments = serde_json::from_str(&schedule.arguments).unwrap_or_default();
-        let run_as = self
+        let configured_as = self
             .config
             .schedules
             .iter()
             .find(|configured| configured.name == name)
-            .and_then(|configured| configured.run_as.clone())
-            .or_else(|| Some(principal.name.clone()));
+            .and_then(|configured| configured.run_as.clone());
+        let run_as = match configured_as {
+            Some(user) if user != principal.name && !self.config.impersonate_roles.contains(&principal.role) => {
+                return Err(ServiceError::Forbidden(format!(
+                    "Schedule {name:?} runs as {user}; the {} role may not start tasks as another user.",
+                    principal.role
+                )));
+            }
+            Some(user) => user,
+            None => principal.name.clone(),
+        };
         let started_by = Actor { kind: principal.kind, name: principal.name.clone() };
-        let row = new_run(task, arguments, started_by, run_as, Origin::Schedule, None);
-        self.engine.start(row.clone()).await?;
-        store::record_run_now(self.engine.db(), name, row.id).await?;
-        Ok(convert::run(row))
+        let run = new_run(task, schedule.arguments.clone(), started_by, Some(run_as), Origin::Schedule, None);
+        let shown = run.to_run();
+        let id = run.id;
+        self.engine.start(run).await?;
+        store::record_run_now(self.engine.db(), name, id).await?;
+        Ok(shown)
     }
 
-    async fn schedule_row(&self, name: &str) -> Result<crate::db::entities::schedules::Model, ServiceError> {
+    async fn find_schedule(&self, name: &str) -> Result<StoredSchedule, ServiceError> {
         store::find_schedule(self.engine.db(), name)
             .await?
             .ok_or_else(|| ServiceError::not_found(format_args!("schedule {name:?}")))

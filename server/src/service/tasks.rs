@@ -1,10 +1,8 @@
 //! Tasks: listing them, and starting runs (as the caller or as the
 //! impersonation user), one at a time, in bulk, or again.
 
-use super::{Service, ServiceError, convert, require};
-use crate::db::entities::runs;
-use crate::engine::{CatalogTask, new_run};
-use sea_orm::EntityTrait;
+use super::{Service, ServiceError, require};
+use crate::engine::{CatalogTask, NewRun, new_run};
 use std::sync::Arc;
 use types::{Actor, Origin, Principal, Role, Run, RunAs, RunId, StartRequest, Task, TaskKind};
 
@@ -32,8 +30,8 @@ impl Service {
         request: StartRequest,
         origin: Origin,
     ) -> Result<Run, ServiceError> {
-        let row = self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, None)?;
-        self.insert(row).await
+        let run = self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, None)?;
+        self.insert(run).await
     }
 
     /// Starts a run as any user (`None`: as the caller); admins only, for the command line.
@@ -52,8 +50,8 @@ impl Service {
             }
             None => Whom::Caller,
         };
-        let row = self.prepare_start(principal, path, arguments, whom, origin, None)?;
-        self.insert(row).await
+        let run = self.prepare_start(principal, path, arguments, whom, origin, None)?;
+        self.insert(run).await
     }
 
     /// Starts many runs of `path` in one transaction (all or none).
@@ -64,35 +62,32 @@ impl Service {
         requests: Vec<StartRequest>,
         origin: Origin,
     ) -> Result<Vec<Run>, ServiceError> {
-        let rows = requests
+        let runs = requests
             .into_iter()
             .map(|request| self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, None))
             .collect::<Result<Vec<_>, _>>()?;
-        self.engine.start_many(&rows).await?;
-        Ok(rows.into_iter().map(convert::run).collect())
+        self.engine.start_many(&runs).await?;
+        Ok(runs.iter().map(NewRun::to_run).collect())
     }
 
     /// Starts a new run with the arguments of run `id`, linked to it.
     pub async fn rerun(&self, principal: &Principal, id: RunId) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
-        let original = runs::Entity::find_by_id(id.0)
-            .one(&self.engine.db().read)
-            .await?
-            .ok_or_else(|| ServiceError::not_found(format_args!("run {id}")))?;
-        let arguments = serde_json::from_str(&original.arguments).unwrap_or_default();
+        let original = self.find_run(id).await?;
         // It runs as the same impersonated user if the caller may do that; else as the caller.
         let impersonated = original.run_as.is_some()
             && original.run_as.as_deref() == self.impersonation_for(principal)
             && original.run_as.as_deref() != Some(principal.name.as_str());
         let whom = if impersonated { Whom::Impersonated } else { Whom::Caller };
-        let row = self.prepare_start(principal, &original.task, arguments, whom, Origin::Rerun, Some(id))?;
-        self.insert(row).await
+        let run = self.prepare_start(principal, &original.task, original.arguments, whom, Origin::Rerun, Some(id))?;
+        self.insert(run).await
     }
 
     /// Inserts a prepared run (grouped with concurrent starts).
-    async fn insert(&self, row: runs::Model) -> Result<Run, ServiceError> {
-        self.engine.start(row.clone()).await?;
-        Ok(convert::run(row))
+    async fn insert(&self, run: NewRun) -> Result<Run, ServiceError> {
+        let shown = run.to_run();
+        self.engine.start(run).await?;
+        Ok(shown)
     }
 
     /// Checks a start and makes its row: role, task, kind, arguments, run-as.
@@ -104,7 +99,7 @@ impl Service {
         whom: Whom,
         origin: Origin,
         rerun_of: Option<RunId>,
-    ) -> Result<runs::Model, ServiceError> {
+    ) -> Result<NewRun, ServiceError> {
         require(principal, Role::Operator)?;
         let task = self.catalog_task(path)?;
         if task.info.kind == TaskKind::External {

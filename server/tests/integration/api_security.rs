@@ -4,6 +4,7 @@
 use crate::common::http::Call;
 use crate::common::{Database, TestApp, test_config};
 use crate::on_both_databases;
+use sea_orm::ConnectionTrait;
 use serde_json::json;
 use task_starter::service::ServiceError;
 use types::Role;
@@ -95,5 +96,13 @@ on_both_databases!(the_first_start_creates_one_admin_with_a_one_time_password, |
     assert!(accounts.sign_in("admin", &password, None).await.is_ok());
     let users = accounts.list_users().await.unwrap();
     assert_eq!(users.len(), 1);
-    assert!(users[0].password_hash.starts_with("$argon2id$"), "stored as an argon2id hash");
+    let db = &app.test_db.db;
+    let stored = db
+        .read
+        .query_one_raw(task_starter::db::statement(db.backend, "SELECT password_hash FROM users", Vec::new()))
+        .await
+        .unwrap()
+        .unwrap();
+    let hash: String = stored.try_get("", "password_hash").unwrap();
+    assert!(hash.starts_with("$argon2id$"), "stored as an argon2id hash");
 });

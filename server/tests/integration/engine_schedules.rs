@@ -5,7 +5,7 @@ use crate::common::{Database, TestApp, admin, test_config, viewer};
 use crate::on_both_databases;
 use sea_orm::ConnectionTrait;
 use task_starter::config::{Config, ScheduleConfig};
-use task_starter::engine::store::statement;
+use task_starter::db::statement;
 use types::{ActorKind, Origin};
 
 fn with_schedule(cron: &str) -> Config {

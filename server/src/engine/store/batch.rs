@@ -7,8 +7,8 @@
 //! (positions are cheaper to look up than names there; ids go as hex and
 //! come back as the 16-byte blobs SQLite stores).
 
-use super::statement;
 use crate::db::Backend;
+use crate::db::statement;
 use sea_orm::{DbErr, Statement, Value};
 use serde_json::{Map, Value as Json};
 
@@ -20,7 +20,6 @@ pub enum Kind {
     BigInt,
     Int,
     Double,
-    Bool,
 }
 
 /// A column of a batch: its name and kind.
@@ -77,7 +76,6 @@ fn recordset(columns: &[Column], prefix: &str) -> String {
                 Kind::BigInt => "bigint",
                 Kind::Int => "integer",
                 Kind::Double => "double precision",
-                Kind::Bool => "boolean",
             };
             format!("{name} {sql_type}")
         })

@@ -1,22 +1,44 @@
 //! Claiming pending runs: one statement marks up to N of them running under
 //! this worker's lease and returns them. PostgreSQL skips rows other workers
 //! hold (`FOR UPDATE SKIP LOCKED`); SQLite's single writer makes the
-//! statement atomic by itself.
+//! statement atomic by itself. The lease runs on the database's clock.
 
-use super::{placeholders, statement};
-use crate::db::entities::runs;
-use crate::db::{Backend, Db};
-use sea_orm::{ConnectionTrait, DbErr, FromQueryResult};
+use super::convert;
+use super::error::StoreError;
+use crate::clock::micros;
+use crate::db::{Backend, Db, now_micros_sql, placeholders, statement};
+use crate::engine::run::{Claim, ClaimedRun};
+use sea_orm::{ConnectionTrait, FromQueryResult};
+use std::time::Duration;
+use types::{Actor, ActorKind, RunId, RunState};
+use uuid::Uuid;
 
-/// Claims up to `limit` claimable runs of `tasks` for `owner` until `lease_until`.
+/// A claimed row as the statement returns it.
+#[derive(FromQueryResult)]
+struct Row {
+    id: Uuid,
+    task: String,
+    arguments: String,
+    started_by_kind: String,
+    started_by_name: String,
+    run_as: Option<String>,
+    attempt: i32,
+    max_attempts: i32,
+    run_after: i64,
+    started_at: Option<i64>,
+    cancel_requested: bool,
+}
+
+/// Claims up to `limit` claimable runs of `tasks` for `owner`, each held for
+/// `lease` from now; `now` is this host's clock, recorded as `started_at`.
 pub async fn claim(
     db: &Db,
     owner: &str,
     tasks: &[String],
     limit: usize,
     now: i64,
-    lease_until: i64,
-) -> Result<Vec<runs::Model>, DbErr> {
+    lease: Duration,
+) -> Result<Vec<ClaimedRun>, StoreError> {
     if tasks.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
@@ -24,17 +46,44 @@ pub async fn claim(
         Backend::Postgres => " FOR UPDATE SKIP LOCKED",
         Backend::Sqlite => "",
     };
+    let db_now = now_micros_sql(db.backend);
     let sql = format!(
-        "UPDATE runs SET state = 'running', attempt = attempt + 1, lease_owner = $1, lease_expires_at = $2, \
-         started_at = COALESCE(started_at, $3) \
-         WHERE id IN (SELECT id FROM runs WHERE state = 'pending' AND run_after <= $3 AND task IN ({tasks}) \
+        "UPDATE runs SET state = '{running}', attempt = attempt + 1, lease_owner = $1, \
+         lease_expires_at = {db_now} + $2, started_at = COALESCE(started_at, $3) \
+         WHERE id IN (SELECT id FROM runs WHERE state = '{pending}' AND run_after <= {db_now} AND task IN ({tasks}) \
          ORDER BY run_after, created_at LIMIT $4{lock}) \
-         RETURNING *",
+         RETURNING id, task, arguments, started_by_kind, started_by_name, run_as, attempt, max_attempts, run_after, \
+         started_at, cancel_requested",
+        running = RunState::Running.as_str(),
+        pending = RunState::Pending.as_str(),
         tasks = placeholders(5, tasks.len()),
     );
     let mut values =
-        vec![owner.into(), lease_until.into(), now.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
+        vec![owner.into(), micros(lease).into(), now.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
     values.extend(tasks.iter().map(|task| task.as_str().into()));
     let rows = db.write.query_all_raw(statement(db.backend, &sql, values)).await?;
-    rows.iter().map(|row| runs::Model::from_query_result(row, "")).collect()
+    rows.iter().map(|row| Ok(claimed(Row::from_query_result(row, "")?))).collect()
+}
+
+/// A claimed run. A column that cannot be read does not stop the claim (the
+/// other runs it took would wait for a rescue): the run carries the error
+/// instead of its arguments, and its execution ends it as a failure.
+fn claimed(row: Row) -> ClaimedRun {
+    let kind = convert::actor_kind(row.id, &row.started_by_kind);
+    let arguments = match (convert::arguments(row.id, &row.arguments), &kind) {
+        (Ok(arguments), Ok(_)) => Ok(arguments),
+        (Err(error), _) => Err(error.to_string()),
+        (_, Err(error)) => Err(error.to_string()),
+    };
+    ClaimedRun {
+        claim: Claim { run: RunId(row.id), attempt: u32::try_from(row.attempt).unwrap_or(0) },
+        task: row.task,
+        arguments,
+        started_by: Actor { kind: kind.unwrap_or(ActorKind::External), name: row.started_by_name },
+        run_as: row.run_as,
+        max_attempts: u32::try_from(row.max_attempts).unwrap_or(1),
+        run_after: row.run_after,
+        started_at: row.started_at,
+        cancel_requested: row.cancel_requested,
+    }
 }

@@ -1,22 +1,27 @@
 //! Recording how attempts ended, many runs in one statement: each run either
 //! ends (success, failure, cancelled) or goes back to pending for a retry.
-//! Only a run still held by this worker's lease is changed, so a run that
-//! was rescued elsewhere is never recorded twice.
+//! Only a run still running under this worker's lease and the settled
+//! attempt is changed, so an execution whose run was taken back (rescued and
+//! claimed again, here or elsewhere) records nothing.
 
+use super::attempts::{AttemptRecord, record_attempts};
 use super::batch::{self, Column, Kind};
+use super::convert;
+use super::error::StoreError;
 use super::notify_work;
-use crate::db::entities::run_attempts;
 use crate::db::{Backend, Db};
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait, Value};
-use uuid::Uuid;
+use crate::engine::run::{Claim, Ended};
+use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use std::collections::HashSet;
+use types::{RunId, RunState};
 
 /// What an attempt's end does to its run.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Settlement {
-    pub run_id: Uuid,
+    pub claim: Claim,
     pub task: String,
-    /// `pending` for a retry, or the final state.
-    pub state: &'static str,
+    /// `Pending` for a retry, or the final state.
+    pub state: RunState,
     pub result: Option<String>,
     pub error_kind: Option<String>,
     pub error_message: Option<String>,
@@ -27,14 +32,12 @@ pub struct Settlement {
     pub progress_fraction: Option<f64>,
     pub progress_message: Option<String>,
     /// The attempt row to keep, for tasks that retry.
-    pub attempt: Option<run_attempts::Model>,
+    pub attempt: Option<AttemptRecord>,
 }
 
-/// The runs that `finish` changed: `(id, task, state)`.
-pub type Finished = Vec<(Uuid, String, String)>;
-
-const SETTLEMENT: [Column; 9] = [
+const SETTLEMENT: [Column; 10] = [
     ("id", Kind::Uuid),
+    ("attempt", Kind::Int),
     ("state", Kind::Text),
     ("result", Kind::Text),
     ("error_kind", Kind::Text),
@@ -45,52 +48,26 @@ const SETTLEMENT: [Column; 9] = [
     ("progress_message", Kind::Text),
 ];
 
-const ATTEMPT: [Column; 8] = [
-    ("run_id", Kind::Uuid),
-    ("attempt", Kind::Int),
-    ("worker", Kind::Text),
-    ("state", Kind::Text),
-    ("error_kind", Kind::Text),
-    ("error_message", Kind::Text),
-    ("started_at", Kind::BigInt),
-    ("finished_at", Kind::BigInt),
-];
-
-/// Records `settlements` for runs held by `owner`, in one transaction.
-pub async fn finish(db: &Db, owner: &str, settlements: &[Settlement]) -> Result<Finished, DbErr> {
+/// Records `settlements` of runs held by `owner`, in one transaction; returns
+/// the runs it changed (a settlement whose claim was lost changes nothing).
+pub async fn finish(db: &Db, owner: &str, settlements: &[Settlement]) -> Result<Vec<Ended>, StoreError> {
     if settlements.is_empty() {
         return Ok(Vec::new());
     }
     let transaction = db.write.begin().await?;
-    let finished = update_runs(db.backend, &transaction, owner, settlements).await?;
-    let attempts: Vec<Vec<Value>> = settlements
+    let ended = update_runs(db.backend, &transaction, owner, settlements).await?;
+    let changed: HashSet<RunId> = ended.iter().map(|ended| ended.id).collect();
+    let attempts: Vec<&AttemptRecord> = settlements
         .iter()
-        .filter(|settlement| finished.iter().any(|(id, _, _)| *id == settlement.run_id))
+        .filter(|settlement| changed.contains(&settlement.claim.run))
         .filter_map(|settlement| settlement.attempt.as_ref())
-        .map(|attempt| {
-            vec![
-                attempt.run_id.into(),
-                attempt.attempt.into(),
-                attempt.worker.clone().into(),
-                attempt.state.clone().into(),
-                attempt.error_kind.clone().into(),
-                attempt.error_message.clone().into(),
-                attempt.started_at.into(),
-                attempt.finished_at.into(),
-            ]
-        })
         .collect();
-    let columns = batch::names(&ATTEMPT);
-    for insert in batch::statements(db.backend, &ATTEMPT, &attempts, "", &[], |source, _| {
-        format!("INSERT INTO run_attempts ({columns}) {source}")
-    })? {
-        transaction.execute_raw(insert).await?;
-    }
-    if finished.iter().any(|(_, _, state)| state == "pending") {
+    record_attempts(db.backend, &transaction, &attempts).await?;
+    if ended.iter().any(|ended| ended.state == RunState::Pending) {
         notify_work(db, &transaction).await?;
     }
     transaction.commit().await?;
-    Ok(finished)
+    Ok(ended)
 }
 
 async fn update_runs(
@@ -98,13 +75,14 @@ async fn update_runs(
     connection: &impl ConnectionTrait,
     owner: &str,
     settlements: &[Settlement],
-) -> Result<Finished, DbErr> {
+) -> Result<Vec<Ended>, StoreError> {
     let rows: Vec<Vec<Value>> = settlements
         .iter()
         .map(|settlement| {
             vec![
-                settlement.run_id.into(),
-                settlement.state.into(),
+                settlement.claim.run.0.into(),
+                i32::try_from(settlement.claim.attempt).unwrap_or(i32::MAX).into(),
+                settlement.state.as_str().into(),
                 settlement.result.clone().into(),
                 settlement.error_kind.clone().into(),
                 settlement.error_message.clone().into(),
@@ -120,8 +98,12 @@ async fn update_runs(
         lease_owner = NULL, lease_expires_at = NULL, \
         progress_fraction = COALESCE(d_progress_fraction, progress_fraction), \
         progress_message = COALESCE(d_progress_message, progress_message)";
+    let running = RunState::Running.as_str();
     let statements = batch::statements(backend, &SETTLEMENT, &rows, "d_", &[owner.into()], |source, owner| {
-        let condition = format!("id = d_id AND lease_owner = ${owner} AND state = 'running' RETURNING id, task, state");
+        let condition = format!(
+            "id = d_id AND attempt = d_attempt AND lease_owner = ${owner} AND state = '{running}' \
+             RETURNING id, task, state, run_after"
+        );
         match backend {
             // PostgreSQL joins the batch to the table with a hash join.
             Backend::Postgres => format!("UPDATE runs SET {assignments} FROM ({source}) AS done WHERE {condition}"),
@@ -134,11 +116,18 @@ async fn update_runs(
             }
         }
     })?;
-    let mut finished = Vec::with_capacity(settlements.len());
+    let mut ended = Vec::with_capacity(settlements.len());
     for update in statements {
         for row in connection.query_all_raw(update).await? {
-            finished.push((row.try_get("", "id")?, row.try_get("", "task")?, row.try_get("", "state")?));
+            let id: uuid::Uuid = row.try_get("", "id")?;
+            let state: String = row.try_get("", "state")?;
+            ended.push(Ended {
+                id: RunId(id),
+                task: row.try_get("", "task")?,
+                state: convert::state("runs", id, &state)?,
+                run_after: row.try_get("", "run_after")?,
+            });
         }
     }
-    Ok(finished)
+    Ok(ended)
 }

@@ -7,13 +7,14 @@
 //! holds however many starts and finishes race. (SQLite's single writer
 //! serialises them by itself.)
 
-use super::{FINISHED_STATES, statement};
-use crate::db::{Backend, Db};
-use sea_orm::{ConnectionTrait, DbErr, TransactionTrait};
+use super::error::StoreError;
+use super::finished_states_sql;
+use crate::db::{Backend, Db, statement};
+use sea_orm::{ConnectionTrait, TransactionTrait};
 
 /// Trims `task` to `limit` runs in a transaction of its own (PostgreSQL) or
 /// directly (SQLite).
-pub async fn trim_history(db: &Db, task: &str, limit: u32) -> Result<u64, DbErr> {
+pub async fn trim_history(db: &Db, task: &str, limit: u32) -> Result<u64, StoreError> {
     let transaction = db.write.begin().await?;
     if db.backend == Backend::Postgres {
         transaction
@@ -30,10 +31,16 @@ pub async fn trim_history(db: &Db, task: &str, limit: u32) -> Result<u64, DbErr>
 }
 
 /// The DELETE itself, on a connection or inside a transaction.
-async fn trim_in(backend: Backend, connection: &impl ConnectionTrait, task: &str, limit: u32) -> Result<u64, DbErr> {
+async fn trim_in(
+    backend: Backend,
+    connection: &impl ConnectionTrait,
+    task: &str,
+    limit: u32,
+) -> Result<u64, StoreError> {
     let sql = format!(
-        "DELETE FROM runs WHERE task = $1 AND state IN {FINISHED_STATES} AND (created_at, id) < \
-         (SELECT created_at, id FROM runs WHERE task = $1 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2)"
+        "DELETE FROM runs WHERE task = $1 AND state IN {finished} AND (created_at, id) < \
+         (SELECT created_at, id FROM runs WHERE task = $1 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2)",
+        finished = finished_states_sql()
     );
     let offset = i64::from(limit.max(1) - 1);
     let result = connection.execute_raw(statement(backend, &sql, vec![task.into(), offset.into()])).await?;
