@@ -14,9 +14,11 @@ mod api_security;
 mod cli;
 
 mod engine_cancel;
+mod engine_fencing;
 mod engine_history;
 mod engine_leases;
 mod engine_outcomes;
+mod engine_poison;
 mod engine_retries;
 mod engine_schedules;
 mod service_external;

@@ -26,6 +26,19 @@ struct Flaky {
 #[derive(Deserialize, JsonSchema)]
 struct Nothing {}
 
+#[derive(Deserialize, JsonSchema)]
+struct ByAttempt {
+    /// How long each attempt sleeps, first to last.
+    ms_by_attempt: Vec<u64>,
+}
+
+#[derive(Deserialize, JsonSchema)]
+struct Nul {
+    /// Crash instead of returning.
+    #[serde(default)]
+    crash: bool,
+}
+
 pub fn registry() -> TaskRegistry {
     TaskRegistry::new()
         .register(TaskDefinition::new("tests.sleep", "Sleeps.", sleep))
@@ -40,6 +53,11 @@ pub fn registry() -> TaskRegistry {
                 .timeout(Duration::from_millis(200)),
         )
         .register(TaskDefinition::new("tests.short_history", "Keeps 3 runs.", nothing).history(3))
+        .register(TaskDefinition::new("tests.nul", "Reports text with NUL characters.", nul))
+        .register(
+            TaskDefinition::new("tests.by_attempt", "Sleeps as long as its attempt says.", by_attempt)
+                .retries(3, Duration::from_millis(10)),
+        )
 }
 
 async fn sleep(context: TaskContext, arguments: Sleep) -> Result<String, TaskError> {
@@ -82,4 +100,25 @@ async fn too_slow(_context: TaskContext, _arguments: Nothing) -> Result<String, 
 #[allow(clippy::unused_async)]
 async fn nothing(_context: TaskContext, _arguments: Nothing) -> Result<(), TaskError> {
     Ok(())
+}
+
+async fn nul(context: TaskContext, arguments: Nul) -> Result<String, TaskError> {
+    context.log("a log line with a \0 in it").await;
+    context.progress(Some(0.5), "progress with a \0 in it").await;
+    if arguments.crash {
+        return Err(TaskError::crash("nul\0kind", "a crash with a \0 in it"));
+    }
+    Ok("a result with a \0 in it".to_owned())
+}
+
+/// Logs and reports its attempt, sleeps, logs again, returns its attempt.
+async fn by_attempt(context: TaskContext, arguments: ByAttempt) -> Result<String, TaskError> {
+    let attempt = context.attempt();
+    let index = usize::try_from(attempt).unwrap_or(1).saturating_sub(1);
+    let ms = arguments.ms_by_attempt.get(index).copied().unwrap_or(0);
+    context.log(format!("attempt {attempt} starting")).await;
+    tokio::time::sleep(Duration::from_millis(ms)).await;
+    context.progress(Some(1.0), format!("attempt {attempt}")).await;
+    context.log(format!("attempt {attempt} finishing")).await;
+    Ok(format!("attempt {attempt}"))
 }
