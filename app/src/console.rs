@@ -9,14 +9,21 @@ use types::{
 };
 
 /// Who is asking, as the server's middleware resolved it. It sits in the
-/// request's extensions; server functions read it from there.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// request's extensions; server functions read it from there. Its `Debug`
+/// shows neither the CSRF token nor the session's key.
+#[derive(Clone, PartialEq, Eq)]
 pub struct Caller {
     pub principal: Principal,
     /// The session's CSRF token (browser sessions only).
     pub csrf_token: Option<String>,
     /// The session's key, to sign out with (browser sessions only).
     pub session_key: Option<String>,
+}
+
+impl std::fmt::Debug for Caller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Caller").field("principal", &self.principal).finish_non_exhaustive()
+    }
 }
 
 /// The client's address, put in the request's extensions by the server.

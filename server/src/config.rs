@@ -6,9 +6,11 @@
 
 mod duration;
 mod load;
+mod values;
 
 pub use duration::ConfigDuration;
 pub use load::{ConfigError, ConfigSource, load};
+pub use values::{DatabaseUrl, IpNet};
 
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -25,7 +27,7 @@ pub const DEFAULT_CONFIG: &str = include_str!("config/default.toml");
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     /// `sqlite://FILE` (created when missing) or `postgres://USER@HOST/DB`.
-    pub database_url: String,
+    pub database_url: DatabaseUrl,
     /// Connections in the pool (readers on SQLite).
     pub database_connections: u32,
     /// Where `serve` listens.
@@ -46,6 +48,8 @@ pub struct Config {
     pub worker: WorkerConfig,
     pub auth: AuthConfig,
     pub api: ApiConfig,
+    pub http: HttpConfig,
+    pub outbound: OutboundConfig,
     /// Per-task settings, and command and external tasks, by dotted path.
     pub tasks: BTreeMap<String, TaskConfig>,
     pub schedules: Vec<ScheduleConfig>,
@@ -54,7 +58,7 @@ pub struct Config {
 impl Default for Config {
     fn default() -> Config {
         Config {
-            database_url: "sqlite://task-starter.db".to_owned(),
+            database_url: DatabaseUrl::from("sqlite://task-starter.db"),
             database_connections: 8,
             listen: SocketAddr::from(([127, 0, 0, 1], 3000)),
             public_url: None,
@@ -66,6 +70,8 @@ impl Default for Config {
             worker: WorkerConfig::default(),
             auth: AuthConfig::default(),
             api: ApiConfig::default(),
+            http: HttpConfig::default(),
+            outbound: OutboundConfig::default(),
             tasks: BTreeMap::new(),
             schedules: Vec::new(),
         }
@@ -106,6 +112,10 @@ pub struct WorkerConfig {
     pub shutdown_grace: ConfigDuration,
     /// After a cancel, how long a task gets to stop by itself before it is stopped.
     pub cancel_grace: ConfigDuration,
+    /// The environment variables command tasks inherit from the server (all
+    /// others are cleared; a task's own `env` is added). `TASK_STARTER_*`
+    /// variables are never passed on.
+    pub command_env: Vec<String>,
 }
 
 impl Default for WorkerConfig {
@@ -118,6 +128,7 @@ impl Default for WorkerConfig {
             rescue_interval: ConfigDuration::secs(2),
             shutdown_grace: ConfigDuration::secs(10),
             cancel_grace: ConfigDuration::secs(5),
+            command_env: ["PATH", "HOME", "LANG", "LC_ALL", "TZ", "TMPDIR"].map(str::to_owned).to_vec(),
         }
     }
 }
@@ -155,6 +166,42 @@ impl Default for ApiConfig {
     fn default() -> ApiConfig {
         ApiConfig { max_body_bytes: 256 * 1024 }
     }
+}
+
+/// The HTTP listener: how long a client may take, and how many may connect.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct HttpConfig {
+    /// A client that has not sent a request's headers within this is
+    /// disconnected (also an idle keep-alive connection).
+    pub header_read_timeout: ConfigDuration,
+    /// A request not answered within this gets 408.
+    pub request_timeout: ConfigDuration,
+    /// Connections served at once; further clients wait to be accepted.
+    pub max_connections: usize,
+    /// Proxies whose `X-Forwarded-For` names the client (addresses or
+    /// networks); without them, the connection's own address is the client.
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+impl Default for HttpConfig {
+    fn default() -> HttpConfig {
+        HttpConfig {
+            header_read_timeout: ConfigDuration::secs(10),
+            request_timeout: ConfigDuration::secs(30),
+            max_connections: 4096,
+            trusted_proxies: Vec::new(),
+        }
+    }
+}
+
+/// HTTP calls the server makes (the webhook task, notifications).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct OutboundConfig {
+    /// Whether calls may go to loopback, link-local and private addresses
+    /// (off: a task's URL cannot reach the server's own network).
+    pub allow_private_addresses: bool,
 }
 
 /// How a task declared in the config runs.

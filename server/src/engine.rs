@@ -49,6 +49,7 @@ use crate::clock::now_micros;
 use crate::config::{ScheduleConfig, WorkerConfig};
 use crate::db::Db;
 use crate::metrics::Metrics;
+use crate::outbound::OutboundPolicy;
 use running::RunningRuns;
 use starter::Starter;
 use std::collections::HashMap;
@@ -68,11 +69,14 @@ pub struct EngineSettings {
     pub rescue_interval: Duration,
     pub shutdown_grace: Duration,
     pub cancel_grace: Duration,
+    /// Where tasks' HTTP calls may go.
+    pub outbound: OutboundPolicy,
 }
 
 impl From<&WorkerConfig> for EngineSettings {
     fn from(config: &WorkerConfig) -> EngineSettings {
         EngineSettings {
+            outbound: OutboundPolicy::default(),
             concurrency: config.concurrency.max(1),
             claim_batch: config.claim_batch.max(1),
             poll_interval: config.poll_interval.0,

@@ -7,7 +7,6 @@
 // The console's view types (from `app`) nest deeply.
 #![recursion_limit = "256"]
 
-pub mod api;
 pub mod auth;
 pub mod cli;
 pub mod clock;
@@ -15,6 +14,7 @@ pub mod config;
 pub mod db;
 pub mod engine;
 pub mod metrics;
+pub mod outbound;
 pub mod runtime;
 pub mod service;
 pub mod tasks;

@@ -38,7 +38,7 @@ impl Runtime {
     /// builds everything over it.
     pub async fn open(config: Config, source: &ConfigSource, registry: &TaskRegistry) -> Result<Runtime, StartupError> {
         let catalog = catalog(&config, source, registry)?;
-        let db = Db::connect(&config.database_url, config.database_connections).await?;
+        let db = Db::connect(config.database_url.expose(), config.database_connections).await?;
         db.migrate().await?;
         Ok(Runtime::over(db, config, catalog))
     }
@@ -46,7 +46,7 @@ impl Runtime {
     /// Builds everything over an open, migrated database.
     pub fn over(db: Db, config: Config, catalog: Catalog) -> Runtime {
         let metrics = Arc::new(Metrics::default());
-        let settings = EngineSettings::from(&config.worker);
+        let settings = EngineSettings { outbound: (&config.outbound).into(), ..EngineSettings::from(&config.worker) };
         let engine = Engine::new(db.clone(), Arc::new(catalog), settings, &config.schedules, Arc::clone(&metrics));
         let accounts = Accounts::new(db, &config.auth);
         let config = Arc::new(config);

@@ -1,43 +1,38 @@
 //! The HTTP server: the JSON API, the console (server-rendered Leptos pages,
 //! server functions and the compiled site), and the layers every request
-//! passes: who is asking (with CSRF checks), secure headers, metrics.
+//! passes: bounds on time and input, who is asking (with CSRF checks),
+//! secure headers, metrics.
+//!
+//! - `listener`: accepting connections (a limit, a header-read timeout);
+//! - `limits`: a deadline per request, and no NUL in any address;
+//! - `peer`, `caller`, `cookies`: where a request comes from and who sent it;
+//! - `headers`, `request_metrics`: what every response carries, and counts;
+//! - `api/`: the REST resources; `server_functions`, `console`: the console's
+//!   calls; `problem`: the one place errors become responses.
 
+pub mod api;
 mod caller;
-pub use caller::RefusedCredentials;
 mod console;
 pub mod cookies;
 mod headers;
+mod limits;
+pub mod listener;
+mod peer;
+pub mod problem;
 mod request_metrics;
+mod server_functions;
+pub mod state;
 
-use crate::api;
-use crate::metrics::Metrics;
+pub use state::AppState;
+
 use crate::runtime::Runtime;
-use crate::service::Service;
 use app::console::SharedConsole;
 use axum::Router;
-use axum::extract::{DefaultBodyLimit, FromRef, Request, State};
-use axum::response::IntoResponse;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::get;
 use leptos::prelude::*;
-use leptos_axum::{LeptosRoutes, generate_route_list, handle_server_fns_with_context};
+use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub service: Service,
-    pub console: SharedConsole,
-    pub metrics: Arc<Metrics>,
-    pub leptos: LeptosOptions,
-    /// The console's page paths: without a session they redirect to sign-in.
-    pub pages: Arc<Vec<String>>,
-}
-
-impl FromRef<AppState> for LeptosOptions {
-    fn from_ref(state: &AppState) -> LeptosOptions {
-        state.leptos.clone()
-    }
-}
 
 /// The whole HTTP application.
 pub fn router(runtime: &Runtime) -> Router {
@@ -62,17 +57,14 @@ pub fn router(runtime: &Runtime) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(api::operations_router())
-        .route("/rpc/{*name}", get(server_functions).post(server_functions))
+        .route("/rpc/{*name}", get(server_functions::handle).post(server_functions::handle))
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
         .layer(axum::middleware::from_fn_with_state(state.clone(), caller::resolve))
+        .layer(axum::middleware::from_fn(limits::refuse_nul_in_address))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::deadline))
         .layer(axum::middleware::from_fn_with_state(state.clone(), request_metrics::record))
         .layer(DefaultBodyLimit::max(config.api.max_body_bytes))
         .with_state(state)
-}
-
-async fn server_functions(State(state): State<AppState>, request: Request) -> impl IntoResponse {
-    let console = state.console;
-    handle_server_fns_with_context(move || provide_context(Arc::clone(&console)), request).await
 }

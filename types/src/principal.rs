@@ -52,7 +52,7 @@ impl Principal {
 }
 
 /// What the console needs to know about the signed-in user.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
     pub user: String,
     pub role: Role,
@@ -60,4 +60,46 @@ pub struct SessionInfo {
     pub impersonate_user: Option<String>,
     /// Sent back in `X-CSRF-Token` on every unsafe request of this session.
     pub csrf_token: String,
+}
+
+impl std::fmt::Debug for SessionInfo {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionInfo")
+            .field("user", &self.user)
+            .field("role", &self.role)
+            .field("impersonate_user", &self.impersonate_user)
+            .field("csrf_token", &"***")
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CreatedToken, NewUser};
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let user = NewUser { name: "ann".to_owned(), role: Role::Admin, password: "hunter22-secret".to_owned() };
+        let session = SessionInfo {
+            user: "ann".to_owned(),
+            role: Role::Admin,
+            impersonate_user: None,
+            csrf_token: "csrf-secret".to_owned(),
+        };
+        let token = crate::ApiToken {
+            id: "1".to_owned(),
+            name: "ci".to_owned(),
+            role: Role::Viewer,
+            created_by: "ann".to_owned(),
+            created_at: String::new(),
+            last_used_at: None,
+            revoked_at: None,
+        };
+        let created = CreatedToken { token, secret: "tsk_secret".to_owned() };
+        let printed = format!("{user:?} {session:?} {created:?}");
+        for secret in ["hunter22-secret", "csrf-secret", "tsk_secret"] {
+            assert!(!printed.contains(secret), "{printed}");
+        }
+    }
 }

@@ -21,10 +21,22 @@ pub async fn sign_in(name: String, password: String, next: Option<String>) -> Re
     let cookie =
         server::respond(console.sign_in(name.trim(), &password, peer.as_ref().map(|peer| peer.0.as_str())).await)?;
     set_cookie(&cookie);
-    // Only paths on this site: an open redirect would help phishing.
-    let next = next.filter(|next| next.starts_with('/') && !next.starts_with("//")).unwrap_or_else(|| "/".to_owned());
-    leptos_axum::redirect(&next);
+    leptos_axum::redirect(same_site_path(next.as_deref()));
     Ok(())
+}
+
+/// Where to go after signing in: `next` when it is a path on this site,
+/// else `/`. An open redirect would help phishing, so `//evil.example` and
+/// `/\evil.example` (both mean another host to a browser) are refused, and
+/// so is anything but visible ASCII (no control characters, no spaces).
+pub fn same_site_path(next: Option<&str>) -> &str {
+    let fits = |next: &&str| {
+        next.starts_with('/')
+            && !next.starts_with("//")
+            && next.len() <= 2048
+            && next.bytes().all(|byte| byte.is_ascii_graphic() && byte != b'\\')
+    };
+    next.filter(fits).unwrap_or("/")
 }
 
 /// Ends the session and goes to the sign-in page.
@@ -48,5 +60,20 @@ fn set_cookie(cookie: &str) {
         (use_context::<leptos_axum::ResponseOptions>(), http::HeaderValue::from_str(cookie))
     {
         options.append_header(http::header::SET_COOKIE, value);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_site_path;
+
+    #[test]
+    fn only_paths_on_this_site_are_followed() {
+        assert_eq!(same_site_path(Some("/runs?state=failure")), "/runs?state=failure");
+        for hostile in ["//evil.example", "/\\evil.example", "https://evil.example", "/a\nb", "/a b", "/é", "", "runs"]
+        {
+            assert_eq!(same_site_path(Some(hostile)), "/", "{hostile:?}");
+        }
+        assert_eq!(same_site_path(None), "/");
     }
 }

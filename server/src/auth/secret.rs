@@ -17,6 +17,13 @@ pub fn sha256_hex(text: &str) -> String {
     hex(&Sha256::digest(text.as_bytes()))
 }
 
+/// Whether two secrets are equal, taking as long wherever they differ (so the
+/// time of a comparison does not tell how much of a guess was right).
+pub fn same_secret(left: &str, right: &str) -> bool {
+    let (left, right) = (left.as_bytes(), right.as_bytes());
+    left.len() == right.len() && left.iter().zip(right).fold(0_u8, |differ, (a, b)| differ | (a ^ b)) == 0
+}
+
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     bytes
@@ -45,5 +52,13 @@ mod tests {
         assert_ne!(first, second);
         assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(random_password().len(), 20);
+    }
+
+    #[test]
+    fn secrets_compare_equal_only_when_they_are() {
+        assert!(same_secret("abc123", "abc123"));
+        assert!(!same_secret("abc123", "abc124"));
+        assert!(!same_secret("abc123", "abc12"));
+        assert!(!same_secret("", "a"));
     }
 }

@@ -17,13 +17,19 @@ pub struct NewSession {
     pub principal: Principal,
 }
 
-/// The caller behind a session cookie.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The caller behind a session cookie (its `Debug` hides the secrets).
+#[derive(Clone, PartialEq, Eq)]
 pub struct SessionCaller {
     pub principal: Principal,
     pub csrf_token: String,
     /// The session's key (the token's hash), to sign out with.
     pub key: String,
+}
+
+impl std::fmt::Debug for SessionCaller {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SessionCaller").field("principal", &self.principal).finish_non_exhaustive()
+    }
 }
 
 impl Accounts {

@@ -102,7 +102,7 @@ fn config(url: &str, options: &Options) -> Config {
     // The latency samples are read back after the fact: keep them all.
     let keep_all = TaskConfig { history: Some(1_000_000), ..TaskConfig::default() };
     Config {
-        database_url: url.to_owned(),
+        database_url: url.into(),
         database_connections: 16,
         worker: WorkerConfig {
             concurrency: options.concurrency,

@@ -4,7 +4,6 @@
 use super::CliError;
 use crate::runtime::Runtime;
 use crate::web;
-use std::net::SocketAddr;
 use std::time::Duration;
 
 pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
@@ -38,14 +37,11 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
         }
     }
     let app = web::router(&runtime);
-    let served = axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown_signal())
-        .await;
+    web::listener::serve(listener, app, &runtime.config.http, shutdown_signal()).await;
     tracing::info!("stopping: finishing or re-queueing running tasks");
     purge.abort();
     scheduler.stop().await;
     workers.shutdown().await;
-    served?;
     Ok(())
 }
 

@@ -135,12 +135,29 @@ fn check(config: &Config) -> Result<(), (String, String)> {
         ("worker.claim_batch", config.worker.claim_batch),
         ("api.max_body_bytes", config.api.max_body_bytes),
         ("auth.login_attempts", config.auth.login_attempts as usize),
+        ("http.max_connections", config.http.max_connections),
     ];
     if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
         return Err(((*key).to_owned(), "must be at least 1".to_owned()));
     }
     if config.worker.lease.0.as_millis() < 300 {
         return Err(("worker.lease".to_owned(), "must be at least 300ms".to_owned()));
+    }
+    for (key, duration) in [
+        ("http.header_read_timeout", config.http.header_read_timeout),
+        ("http.request_timeout", config.http.request_timeout),
+    ] {
+        if duration.0.as_millis() < 100 {
+            return Err((key.to_owned(), "must be at least 100ms".to_owned()));
+        }
+    }
+    if let Some(name) = config.worker.command_env.iter().find(|name| name.to_ascii_uppercase().starts_with(PREFIX)) {
+        return Err((
+            "worker.command_env".to_owned(),
+            format!(
+                "{name:?}: the server's own {PREFIX}* variables (its database URL, its admin password) never reach a task"
+            ),
+        ));
     }
     if let Some(user) = &config.impersonate_user
         && user.trim().is_empty()
@@ -221,7 +238,7 @@ mod tests {
         .unwrap();
         assert_eq!(config.task_history, 3);
         assert_eq!(config.worker.concurrency, 9);
-        assert_eq!(config.database_url, "postgres://x@y/z");
+        assert_eq!(config.database_url.expose(), "postgres://x@y/z");
     }
 
     #[test]

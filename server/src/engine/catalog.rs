@@ -93,6 +93,7 @@ impl Catalog {
                         program: settings.command.clone(),
                         working_dir: settings.working_dir.clone(),
                         env: settings.env.clone(),
+                        inherit_env: config.worker.command_env.clone(),
                     })),
                 ),
                 Some(DeclaredKind::External) => (TaskKind::External, Runner::External),

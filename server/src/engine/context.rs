@@ -3,6 +3,7 @@
 
 use super::run::Claim;
 use crate::db::text::storable;
+use crate::outbound::OutboundPolicy;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -46,6 +47,7 @@ struct Inner {
     run_as: Option<String>,
     cancel: watch::Receiver<bool>,
     reporter: Arc<dyn RunReporter>,
+    outbound: OutboundPolicy,
     last_progress: Mutex<Option<ProgressReport>>,
     last_progress_write: Mutex<Option<Instant>>,
     log_lines: AtomicU32,
@@ -54,6 +56,8 @@ struct Inner {
 /// The parts of a claimed run that a context is made from.
 pub struct ContextParts {
     pub claim: Claim,
+    /// Where the task's HTTP calls may go.
+    pub outbound: OutboundPolicy,
     pub task: String,
     pub arguments: serde_json::Value,
     pub started_by: Actor,
@@ -62,10 +66,11 @@ pub struct ContextParts {
 
 impl TaskContext {
     pub fn new(parts: ContextParts, cancel: watch::Receiver<bool>, reporter: Arc<dyn RunReporter>) -> TaskContext {
-        let ContextParts { claim, task, arguments, started_by, run_as } = parts;
+        let ContextParts { claim, outbound, task, arguments, started_by, run_as } = parts;
         TaskContext {
             inner: Arc::new(Inner {
                 claim,
+                outbound,
                 task,
                 arguments,
                 started_by,
@@ -101,6 +106,12 @@ impl TaskContext {
     /// The user the run runs as (the starter, or the impersonation user).
     pub fn run_as(&self) -> Option<&str> {
         self.inner.run_as.as_deref()
+    }
+
+    /// Where this server lets tasks' HTTP calls go: make clients with
+    /// [`OutboundPolicy::client`].
+    pub fn outbound(&self) -> OutboundPolicy {
+        self.inner.outbound
     }
 
     /// 1 for the first attempt, 2 for the first retry, ...

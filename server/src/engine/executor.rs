@@ -38,6 +38,7 @@ impl Executor {
         let context = TaskContext::new(
             ContextParts {
                 claim,
+                outbound: shared.settings.outbound,
                 task: run.task.clone(),
                 arguments: run.arguments.clone().unwrap_or_default(),
                 started_by: run.started_by.clone(),

@@ -1,16 +1,19 @@
 //! `examples.tasks.webhook(url, method = "POST", body = {}, headers = {})`:
 //! calls an HTTP endpoint. A 2xx answer is success with the status and the
 //! start of the body; anything else is a crash, which the default config
-//! retries with backoff.
+//! retries with backoff. The call keeps to the server's outbound policy
+//! (no private or loopback addresses unless the config allows them), and
+//! at most a few kilobytes of the answer are read.
 
-use crate::engine::{TaskContext, TaskDefinition, TaskError, TaskFailure};
+use crate::engine::{TaskContext, TaskDefinition, TaskError};
+use crate::outbound::{OutboundError, bounded_text, refused};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-/// How much of the answer's body the result shows.
-const SHOWN_BYTES: usize = 500;
+/// How much of the answer's body is read, and shown in the result.
+const SHOWN_BYTES: usize = 4096;
 
 #[derive(Deserialize, JsonSchema, Clone, Copy, Default)]
 #[serde(rename_all = "UPPERCASE")]
@@ -27,7 +30,7 @@ enum Method {
 #[serde(deny_unknown_fields)]
 struct Arguments {
     /// `http://` or `https://` address to call.
-    #[schemars(length(min = 1))]
+    #[schemars(length(min = 1, max = 2048))]
     url: String,
     #[serde(default)]
     method: Method,
@@ -48,10 +51,12 @@ pub fn definition() -> TaskDefinition {
 }
 
 async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskError> {
-    if !(arguments.url.starts_with("http://") || arguments.url.starts_with("https://")) {
-        return Err(TaskFailure::new("The url must start with http:// or https://.").into());
-    }
-    let client = reqwest::Client::builder().timeout(Duration::from_secs(25)).build()?;
+    let policy = context.outbound();
+    let url = policy.check_url(&arguments.url).map_err(|error| match error {
+        OutboundError::Refused(message) => TaskError::Failure(message),
+        OutboundError::Client(error) => error.into(),
+    })?;
+    let client = policy.client(Duration::from_secs(25)).map_err(|error| TaskError::crash("http", error.to_string()))?;
     let method = match arguments.method {
         Method::Get => reqwest::Method::GET,
         Method::Post => reqwest::Method::POST,
@@ -59,8 +64,7 @@ async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskE
         Method::Patch => reqwest::Method::PATCH,
         Method::Delete => reqwest::Method::DELETE,
     };
-    let mut request =
-        client.request(method.clone(), &arguments.url).header("x-task-starter-run-id", context.run_id().to_string());
+    let mut request = client.request(method.clone(), url).header("x-task-starter-run-id", context.run_id().to_string());
     for (name, value) in &arguments.headers {
         request = request.header(name, value);
     }
@@ -68,11 +72,14 @@ async fn run(context: TaskContext, arguments: Arguments) -> Result<String, TaskE
         request = request.json(&arguments.body);
     }
     context.log(format!("{method} {}", arguments.url)).await;
-    let response = request.send().await?;
+    // A refusal of the policy is an answer, not a crash: it is not retried.
+    let response = request.send().await.map_err(|error| match refused(&error) {
+        Some(refusal) => TaskError::Failure(refusal),
+        None => error.into(),
+    })?;
     let status = response.status();
-    let body = response.text().await.unwrap_or_default();
-    let mut shown: String = body.chars().take(SHOWN_BYTES).collect();
-    if shown.len() < body.len() {
+    let (mut shown, more) = bounded_text(response, SHOWN_BYTES).await.unwrap_or_default();
+    if more {
         shown.push('…');
     }
     if status.is_success() {

@@ -1,13 +1,18 @@
 //! Who is asking, for every request: a bearer token, or a session cookie.
-//! The answer goes into the request's extensions as an `app::console::Caller`.
+//! The answer goes into the request's extensions as an `app::console::Caller`,
+//! with the client's address as a `PeerAddress`.
 //!
 //! Unsafe requests (anything but GET, HEAD, OPTIONS) are refused when their
 //! `Origin` is another site, and, when authenticated by cookie, unless they
 //! carry the session's `X-CSRF-Token`. Pages of the console redirect to the
 //! sign-in page when nobody is signed in.
 
-use super::{AppState, cookies};
-use crate::api::ApiError;
+use super::cookies;
+use super::peer::client_address;
+use super::problem::ApiError;
+use super::state::AppState;
+use crate::auth::secret::same_secret;
+use crate::service::ServiceError;
 use app::console::{Caller, PeerAddress};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, header};
@@ -21,7 +26,8 @@ use types::Problem;
 pub struct RefusedCredentials(pub Problem);
 
 pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
-    let https = state.service.config().is_https();
+    let config = state.service.config();
+    let https = config.is_https();
     let (caller, by_cookie) = match authenticate(&state, request.headers(), https).await {
         Ok(found) => found,
         // Endpoints that need a caller answer 401 with this; public ones ignore it.
@@ -33,12 +39,12 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     };
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
-        if let Err(problem) = check_origin(request.headers(), state.service.config().public_url.as_deref()) {
+        if let Err(problem) = check_origin(request.headers(), config.public_url.as_deref()) {
             return ApiError(problem).into_response();
         }
-        if let Some(caller) = caller.as_ref().filter(|_| by_cookie) {
+        if let Some(expected) = caller.as_ref().filter(|_| by_cookie).and_then(|caller| caller.csrf_token.as_deref()) {
             let sent = request.headers().get(app::rpc::CSRF_HEADER).and_then(|value| value.to_str().ok());
-            if sent.is_none() || sent != caller.csrf_token.as_deref() {
+            if !sent.is_some_and(|sent| same_secret(sent, expected)) {
                 return ApiError(Problem::forbidden(
                     "A request signed in by cookie needs the session's X-CSRF-Token header.",
                 ))
@@ -57,8 +63,8 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         }
     }
     if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let peer = PeerAddress(peer.ip().to_string());
-        request.extensions_mut().insert(peer);
+        let client = client_address(peer.ip(), request.headers(), &config.http.trusted_proxies);
+        request.extensions_mut().insert(PeerAddress(client.to_string()));
     }
     if let Some(caller) = caller {
         request.extensions_mut().insert(caller);
@@ -67,27 +73,23 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
 }
 
 /// The caller, and whether it came by cookie. A bad or revoked bearer token
-/// is refused outright; an unknown or expired cookie is just nobody.
+/// is refused outright; an unknown or expired cookie is just nobody. An
+/// `Authorization` header of another scheme (a proxy's `Basic`) is not ours
+/// to judge: the session cookie still counts.
 async fn authenticate(state: &AppState, headers: &HeaderMap, https: bool) -> Result<(Option<Caller>, bool), Problem> {
     let accounts = state.service.accounts();
-    if let Some(value) = headers.get(header::AUTHORIZATION) {
-        let token = value
-            .to_str()
-            .ok()
-            .and_then(|value| value.strip_prefix("Bearer "))
-            .ok_or_else(|| Problem::unauthorized("Send the token as Authorization: Bearer TOKEN."))?;
+    if let Some(token) = bearer_token(headers) {
         let principal = accounts
-            .authenticate_token(token.trim())
+            .authenticate_token(token)
             .await
-            .map_err(|error| Problem::from(crate::service::ServiceError::from(error)))?
+            .map_err(|error| Problem::from(ServiceError::from(error)))?
             .ok_or_else(|| Problem::unauthorized("The token is unknown or has been revoked."))?;
         return Ok((Some(Caller { principal, csrf_token: None, session_key: None }), false));
     }
     let Some(token) = cookies::session_token(headers, https) else {
         return Ok((None, false));
     };
-    let session =
-        accounts.session(&token).await.map_err(|error| Problem::from(crate::service::ServiceError::from(error)))?;
+    let session = accounts.session(&token).await.map_err(|error| Problem::from(ServiceError::from(error)))?;
     Ok(match session {
         Some(session) => (
             Some(Caller {
@@ -98,6 +100,14 @@ async fn authenticate(state: &AppState, headers: &HeaderMap, https: bool) -> Res
             true,
         ),
         None => (None, false),
+    })
+}
+
+/// The token of an `Authorization: Bearer TOKEN` header (the scheme in any case).
+fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers.get_all(header::AUTHORIZATION).iter().filter_map(|value| value.to_str().ok()).find_map(|value| {
+        let (scheme, token) = value.trim().split_once(' ')?;
+        scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
     })
 }
 
@@ -121,7 +131,7 @@ fn check_origin(headers: &HeaderMap, public_url: Option<&str>) -> Result<(), Pro
 
 #[cfg(test)]
 mod tests {
-    use super::check_origin;
+    use super::{bearer_token, check_origin};
     use axum::http::{HeaderMap, HeaderValue, header};
 
     fn headers(origin: &str, host: &str) -> HeaderMap {
@@ -139,5 +149,14 @@ mod tests {
         assert!(check_origin(&headers("https://tasks.example.com", "10.0.0.5:3000"), public).is_ok());
         assert!(check_origin(&headers("http://tasks.example.com", "10.0.0.5:3000"), public).is_err());
         assert!(check_origin(&HeaderMap::new(), None).is_ok(), "no Origin: not a browser's cross-site request");
+    }
+
+    #[test]
+    fn only_a_bearer_authorization_is_a_token() {
+        let mut headers = HeaderMap::new();
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("Basic dXNlcjpwYXNz"));
+        assert_eq!(bearer_token(&headers), None);
+        headers.insert(header::AUTHORIZATION, HeaderValue::from_static("bearer tsk_abc"));
+        assert_eq!(bearer_token(&headers), Some("tsk_abc"));
     }
 }

@@ -1,13 +1,14 @@
 //! `/schedules`: the cron schedules; pause, resume, run now.
 
-use super::tasks::created;
-use super::{ApiError, Authenticated};
-use crate::web::AppState;
+use super::Authenticated;
+use super::responses::{NoSuchSchedule, created};
+use crate::web::problem::ApiError;
+use crate::web::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
-use types::{Problem, Run, Schedule, ScheduleList};
+use types::{Run, Schedule, ScheduleList};
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
@@ -32,7 +33,7 @@ pub async fn list(
     params(("name" = String, Path, description = "The schedule's name.")),
     responses(
         (status = 200, description = "The schedule, paused.", body = Schedule),
-        (status = 404, description = "No such schedule.", body = Problem, content_type = "application/problem+json")))]
+        NoSuchSchedule))]
 pub async fn pause(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -46,7 +47,7 @@ pub async fn pause(
     params(("name" = String, Path, description = "The schedule's name.")),
     responses(
         (status = 200, description = "The schedule, running.", body = Schedule),
-        (status = 404, description = "No such schedule.", body = Problem, content_type = "application/problem+json")))]
+        NoSuchSchedule))]
 pub async fn resume(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -60,7 +61,7 @@ pub async fn resume(
     params(("name" = String, Path, description = "The schedule's name.")),
     responses(
         (status = 201, description = "The run.", body = Run),
-        (status = 404, description = "No such schedule.", body = Problem, content_type = "application/problem+json")))]
+        NoSuchSchedule))]
 pub async fn run_now(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,

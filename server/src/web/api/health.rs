@@ -1,8 +1,9 @@
 //! `/healthz` (liveness, no credentials) and `/metrics` (Prometheus text,
 //! for viewers and up).
 
-use super::{ApiError, Authenticated};
-use crate::web::AppState;
+use super::Authenticated;
+use crate::web::problem::ApiError;
+use crate::web::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;

@@ -1,10 +1,11 @@
 //! `/tasks`: the configured tasks, starting runs, and a task's history.
 
-use super::{ApiError, ApiJson, Authenticated};
-use crate::web::AppState;
+use super::responses::{NoSuchTask, created};
+use super::{ApiJson, Authenticated};
+use crate::web::problem::ApiError;
+use crate::web::state::AppState;
 use axum::Json;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use types::{Origin, Problem, Run, RunList, StartRequest, Task, TaskList};
@@ -31,7 +32,7 @@ pub async fn list(
     params(("path" = String, Path, description = "The task's dotted path.")),
     responses(
         (status = 200, description = "The task.", body = Task),
-        (status = 404, description = "No such task.", body = Problem, content_type = "application/problem+json")))]
+        NoSuchTask))]
 pub async fn one(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -47,7 +48,7 @@ pub async fn one(
     responses(
         (status = 201, description = "The run, pending.", body = Run,
             headers(("location" = String, description = "The run's URL."))),
-        (status = 404, description = "No such task.", body = Problem, content_type = "application/problem+json"),
+        NoSuchTask,
         (status = 409, description = "An external task, or no impersonation user configured.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The arguments do not fit the task's schema.", body = Problem, content_type = "application/problem+json")))]
 pub async fn start(
@@ -65,17 +66,11 @@ pub async fn start(
     params(("path" = String, Path, description = "The task's dotted path.")),
     responses(
         (status = 200, description = "At most the task's history limit of runs.", body = RunList),
-        (status = 404, description = "No such task.", body = Problem, content_type = "application/problem+json")))]
+        NoSuchTask))]
 pub async fn history(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
     Path(path): Path<String>,
 ) -> Result<Json<RunList>, ApiError> {
     Ok(Json(RunList { runs: state.service.history(&principal, &path).await?, next_before: None }))
-}
-
-/// 201 with the run and its URL.
-pub fn created(run: Run) -> impl IntoResponse {
-    let location = format!("/api/v1/runs/{}", run.id);
-    (StatusCode::CREATED, [(header::LOCATION, location)], Json(run))
 }

@@ -1,20 +1,21 @@
 //! The JSON API under `/api/v1`, one resource a file, over the service
-//! layer. Errors are `application/problem+json`, made in `problem`.
+//! layer. Errors are `application/problem+json` (see `web::problem`).
 
 mod extract;
 mod health;
 pub mod openapi;
-mod problem;
+mod responses;
 mod runs;
 mod schedules;
 mod tasks;
 
 pub use extract::{ApiJson, Authenticated};
-pub use problem::ApiError;
 
-use crate::web::AppState;
+use crate::web::problem::ApiError;
+use crate::web::state::AppState;
 use axum::Router;
 use axum::routing::get;
+use types::Problem;
 
 /// The `/api/v1` routes.
 pub fn router() -> Router<AppState> {
@@ -23,10 +24,15 @@ pub fn router() -> Router<AppState> {
         .merge(runs::router())
         .merge(schedules::router())
         .route("/openapi.json", get(openapi::document))
-        .fallback(problem::no_such_endpoint)
+        .fallback(no_such_endpoint)
 }
 
 /// `/healthz` and `/metrics`, outside the versioned API.
 pub fn operations_router() -> Router<AppState> {
     Router::new().route("/healthz", get(health::healthz)).route("/metrics", get(health::metrics))
+}
+
+/// Any path under `/api/v1` that is not an endpoint.
+async fn no_such_endpoint() -> ApiError {
+    ApiError(Problem::not_found("There is no such endpoint; see /api/v1/openapi.json."))
 }

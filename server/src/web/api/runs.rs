@@ -1,9 +1,10 @@
 //! `/runs`: batch status and the list across tasks, one run, re-run,
 //! cancel, and runs started elsewhere (register, report).
 
-use super::tasks::created;
-use super::{ApiError, ApiJson, Authenticated};
-use crate::web::AppState;
+use super::responses::{NoSuchRun, NoSuchTask, created};
+use super::{ApiJson, Authenticated};
+use crate::web::problem::ApiError;
+use crate::web::state::AppState;
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
@@ -76,7 +77,7 @@ pub async fn list(
     params(("id" = String, Path, description = "The run's id.")),
     responses(
         (status = 200, description = "The run.", body = RunDetail),
-        (status = 404, description = "No such run.", body = Problem, content_type = "application/problem+json")))]
+        NoSuchRun))]
 pub async fn one(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -90,7 +91,7 @@ pub async fn one(
     params(("id" = String, Path, description = "The run's id.")),
     responses(
         (status = 201, description = "The new run.", body = Run),
-        (status = 404, description = "No such run.", body = Problem, content_type = "application/problem+json"),
+        NoSuchRun,
         (status = 409, description = "The task can no longer be started here.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The arguments no longer fit the task's schema.", body = Problem, content_type = "application/problem+json")))]
 pub async fn rerun(
@@ -106,7 +107,7 @@ pub async fn rerun(
     params(("id" = String, Path, description = "The run's id.")),
     responses(
         (status = 200, description = "The run, cancelled or asked to stop.", body = Run),
-        (status = 404, description = "No such run.", body = Problem, content_type = "application/problem+json"),
+        NoSuchRun,
         (status = 409, description = "The run has already ended.", body = Problem, content_type = "application/problem+json")))]
 pub async fn cancel(
     State(state): State<AppState>,
@@ -121,7 +122,7 @@ pub async fn cancel(
 #[utoipa::path(post, path = "/api/v1/runs", tag = "external runs", request_body = TrackRequest,
     responses(
         (status = 201, description = "The run as registered.", body = Run),
-        (status = 404, description = "No such task.", body = Problem, content_type = "application/problem+json"),
+        NoSuchTask,
         (status = 409, description = "Not an external task, or the id is used by a different run.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "The arguments do not fit the task's schema.", body = Problem, content_type = "application/problem+json")))]
 pub async fn track(
@@ -138,7 +139,7 @@ pub async fn track(
     request_body = ReportRequest,
     responses(
         (status = 200, description = "The run as updated.", body = Run),
-        (status = 404, description = "No such run.", body = Problem, content_type = "application/problem+json"),
+        NoSuchRun,
         (status = 409, description = "The run was started here, or has already ended.", body = Problem, content_type = "application/problem+json")))]
 pub async fn report(
     State(state): State<AppState>,

@@ -1,4 +1,5 @@
-//! Problem documents as responses: the one place where errors become HTTP.
+//! Problem documents as responses: the one place where errors become HTTP,
+//! for the REST API and for every refusal of the layers around it.
 
 use crate::service::ServiceError;
 use axum::Json;
@@ -29,9 +30,4 @@ impl From<Problem> for ApiError {
     fn from(problem: Problem) -> ApiError {
         ApiError(problem)
     }
-}
-
-/// Any path under `/api/v1` that is not an endpoint.
-pub async fn no_such_endpoint() -> ApiError {
-    ApiError(Problem::not_found("There is no such endpoint; see /api/v1/openapi.json."))
 }

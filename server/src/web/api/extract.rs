@@ -2,8 +2,8 @@
 //! asking, and JSON bodies (413 too large, 415 not JSON, 400 malformed,
 //! 422 the wrong shape, with the pointer of each error).
 
-use super::ApiError;
-use crate::web::RefusedCredentials;
+use crate::web::caller::RefusedCredentials;
+use crate::web::problem::ApiError;
 use app::console::Caller;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};

@@ -1,0 +1,38 @@
+//! Answers several resources share: a created run with its URL, and the
+//! documented refusals that name what was not found (types that exist only
+//! for the OpenAPI document; the refusals themselves are `ServiceError`s).
+
+use axum::Json;
+use axum::http::{StatusCode, header};
+use axum::response::IntoResponse;
+use types::{Problem, Run};
+
+/// 201 with the run and its URL.
+pub fn created(run: Run) -> impl IntoResponse {
+    let location = format!("/api/v1/runs/{}", run.id);
+    (StatusCode::CREATED, [(header::LOCATION, location)], Json(run))
+}
+
+/// 404 for an unknown run, as the OpenAPI document describes it.
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "it only documents the answer")]
+pub enum NoSuchRun {
+    #[response(status = 404, description = "No such run.", content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// 404 for an unknown task.
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "it only documents the answer")]
+pub enum NoSuchTask {
+    #[response(status = 404, description = "No such task.", content_type = "application/problem+json")]
+    NotFound(Problem),
+}
+
+/// 404 for an unknown schedule.
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "it only documents the answer")]
+pub enum NoSuchSchedule {
+    #[response(status = 404, description = "No such schedule.", content_type = "application/problem+json")]
+    NotFound(Problem),
+}
