@@ -29,7 +29,7 @@ use crate::runtime::Runtime;
 use app::console::SharedConsole;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::get;
+use axum::routing::any;
 use leptos::prelude::*;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use std::sync::Arc;
@@ -57,9 +57,10 @@ pub fn router(runtime: &Runtime) -> Router {
     Router::new()
         .nest("/api/v1", api::router())
         .merge(api::operations_router())
-        .route("/rpc/{*name}", get(server_functions::handle).post(server_functions::handle))
+        .route("/rpc/{*name}", any(server_functions::unknown))
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(leptos.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), server_functions::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), caller::resolve))
         .layer(axum::middleware::from_fn(limits::refuse_nul_in_address))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))

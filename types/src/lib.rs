@@ -21,7 +21,7 @@ pub use account::{ApiToken, CreatedToken, NewToken, NewUser, User};
 pub use names::UnknownName;
 pub use principal::{ActorKind, Principal, Role, SessionInfo};
 pub use problem::{FieldError, Problem};
-pub use requests::{ReportRequest, RunAs, RunFilter, StartRequest, TrackRequest};
+pub use requests::{MAX_PAGE, MAX_POLL_IDS, ReportRequest, RunAs, RunFilter, StartRequest, TrackRequest};
 pub use run::{Actor, Attempt, LogLine, Origin, Progress, Run, RunDetail, RunError, RunId, RunList, RunState};
 pub use schedule::{Schedule, ScheduleList};
 pub use task::{Task, TaskKind, TaskList};

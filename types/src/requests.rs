@@ -56,6 +56,12 @@ pub struct ReportRequest {
     pub error: Option<RunError>,
 }
 
+/// The most run ids one batch status request (`GET /api/v1/runs?ids=`) may
+/// ask for; the console splits larger polls into several requests.
+pub const MAX_POLL_IDS: usize = 200;
+/// The most runs one page of `GET /api/v1/runs` holds.
+pub const MAX_PAGE: u32 = 200;
+
 /// `GET /api/v1/runs?state=&task=&user=&limit=&before=`
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct RunFilter {

@@ -41,15 +41,18 @@ async fn poll(rows: Memo<Vec<Run>>, live: LiveRuns) {
         if ids.is_empty() {
             break;
         }
-        match crate::rpc::poll_runs(ids.clone()).await {
-            Ok(runs) => {
-                failures = 0;
-                if live.polling.try_get_untracked().is_none() {
-                    return;
+        // The server answers at most MAX_POLL_IDS ids a request.
+        for chunk in ids.chunks(types::MAX_POLL_IDS) {
+            match crate::rpc::poll_runs(chunk.to_vec()).await {
+                Ok(runs) => {
+                    failures = 0;
+                    if live.polling.try_get_untracked().is_none() {
+                        return;
+                    }
+                    live.apply(chunk, runs);
                 }
-                live.apply(&ids, runs);
+                Err(_) => failures += 1,
             }
-            Err(_) => failures += 1,
         }
     }
     let _ = live.polling.try_set(false);

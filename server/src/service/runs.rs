@@ -5,13 +5,9 @@ use super::{Service, ServiceError, require};
 use crate::engine::CancelOutcome;
 use crate::engine::store::read::{self, RunQuery};
 use std::time::Duration;
-use types::{Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList, RunState};
+use types::{MAX_PAGE, MAX_POLL_IDS, Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList, RunState};
 use uuid::Uuid;
 
-/// At most this many ids in one batch status request.
-pub const MAX_IDS: usize = 200;
-/// Pages of the runs list hold at most this many runs.
-pub const MAX_PAGE: u32 = 200;
 const DEFAULT_PAGE: u32 = 50;
 /// How often [`Service::wait`] looks at the run.
 const WAIT_POLL: Duration = Duration::from_millis(100);
@@ -68,9 +64,9 @@ impl Service {
     /// poll, however many runs a page is watching.
     pub async fn runs_by_ids(&self, principal: &Principal, ids: &[RunId]) -> Result<Vec<Run>, ServiceError> {
         require(principal, Role::Viewer)?;
-        if ids.len() > MAX_IDS {
+        if ids.len() > MAX_POLL_IDS {
             return Err(ServiceError::Unprocessable(format!(
-                "Ask for at most {MAX_IDS} runs at once, not {}; split the ids into several requests.",
+                "Ask for at most {MAX_POLL_IDS} runs at once, not {}; split the ids into several requests.",
                 ids.len()
             )));
         }

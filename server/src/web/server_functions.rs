@@ -1,7 +1,8 @@
-//! The console's server functions under `/rpc`. Around Leptos's handler:
-//! a body with a NUL character in any value is refused (as every other
-//! door refuses it), and a request whose arguments do not decode answers
-//! with the problem's own 4xx status instead of the framework's 500.
+//! The console's server functions under `/rpc` (Leptos registers their
+//! routes). Around them: a body with a NUL character in any value is
+//! refused (as every other door refuses it), and a call whose arguments do
+//! not decode answers with the problem's own 4xx status instead of the
+//! framework's 500. A name that is no server function is a 404 problem.
 
 use super::problem::ApiError;
 use super::state::AppState;
@@ -9,18 +10,22 @@ use crate::db::text::nul_pointers;
 use axum::body::{Body, to_bytes};
 use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use leptos::prelude::provide_context;
-use leptos_axum::handle_server_fns_with_context;
-use std::sync::Arc;
 use types::Problem;
 
-/// The header server_fn sets on a response that carries an error.
+/// Where server functions live.
+pub const PREFIX: &str = "/rpc/";
+/// The header `server_fn` sets on a response that carries an error.
 const ERROR_HEADER: &str = "serverfnerror";
 /// Error bodies are problem documents: a few hundred bytes.
 const MAX_ERROR_BODY: usize = 64 * 1024;
 
-pub async fn handle(State(state): State<AppState>, request: Request) -> Response {
+/// The middleware around every server function call.
+pub async fn guard(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    if !request.uri().path().starts_with(PREFIX) {
+        return next.run(request).await;
+    }
     let (parts, body) = request.into_parts();
     let limit = state.service.config().api.max_body_bytes;
     let Ok(bytes) = to_bytes(body, limit).await else {
@@ -29,11 +34,13 @@ pub async fn handle(State(state): State<AppState>, request: Request) -> Response
     if let Some(problem) = nul_in_body(parts.headers.get(header::CONTENT_TYPE), &bytes) {
         return ApiError(problem).into_response();
     }
-    let console = state.console;
-    let request = Request::from_parts(parts, Body::from(bytes));
-    let response =
-        handle_server_fns_with_context(move || provide_context(Arc::clone(&console)), request).await.into_response();
+    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
     with_problem_status(response).await
+}
+
+/// `/rpc/…` that names no server function.
+pub async fn unknown() -> ApiError {
+    ApiError(Problem::not_found("There is no such server function."))
 }
 
 /// A problem when the body carries a NUL character in any value: JSON is

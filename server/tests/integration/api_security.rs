@@ -81,8 +81,8 @@ on_both_databases!(sign_in_is_throttled_per_account_and_per_address, |database: 
     }
     let locked = accounts.sign_in("bob", "bob's password", Some("10.0.0.3")).await;
     assert!(matches!(locked, Err(task_starter::auth::AuthError::Throttled(_))), "the account is locked for a while");
-    let from_address = accounts.sign_in("nobody", "x", Some("10.0.0.2")).await;
-    assert!(matches!(from_address, Err(task_starter::auth::AuthError::Throttled(_))), "so is the address");
+    let connected_from = accounts.sign_in("nobody", "x", Some("10.0.0.2")).await;
+    assert!(matches!(connected_from, Err(task_starter::auth::AuthError::Throttled(_))), "so is the address");
     let Err(error) = accounts.sign_in("bob", "x", None).await else { panic!("a locked account signed in") };
     assert!(matches!(ServiceError::from(error), ServiceError::TooManyAttempts(_)));
 });

@@ -79,3 +79,26 @@ fn a_bad_config_names_the_key_and_where_it_was_set() {
     let message = text(&refused.stderr);
     assert!(message.contains("tasks.\"nope.missing\"") && message.contains("bad.toml"), "{message}");
 }
+
+#[test]
+fn a_command_task_never_receives_the_servers_secrets() {
+    let folder = tempfile::tempdir().unwrap();
+    let database = format!("sqlite://{}/cli.db", folder.path().display());
+    let config = folder.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "[tasks.\"tests.env\"]\nkind = \"command\"\ncommand = [\"env\"]\narguments_schema = { type = \"object\" }\n",
+    )
+    .unwrap();
+    let config = config.display().to_string();
+    let secret = "the-admin-password-never-leaks";
+    let run = task_starter(
+        &database,
+        &["--config", &config, "run", "tests.env", "--wait"],
+        &[("TASK_STARTER_ADMIN_PASSWORD", secret)],
+    );
+    assert!(run.status.success(), "{}", text(&run.stderr));
+    let printed = text(&run.stdout);
+    assert!(printed.contains("TASK_STARTER_RUN_ID="), "{printed}");
+    assert!(!printed.contains(secret) && !printed.contains("TASK_STARTER_DATABASE_URL"), "{printed}");
+}

@@ -8,18 +8,22 @@
 mod common;
 
 mod api_access;
+mod api_hostile;
 mod api_input;
 mod api_openapi;
 mod api_security;
+mod api_sign_in;
 mod cli;
 
 mod engine_cancel;
 mod engine_fencing;
 mod engine_history;
 mod engine_leases;
+mod engine_limits;
 mod engine_outcomes;
 mod engine_poison;
 mod engine_retries;
 mod engine_schedules;
 mod service_external;
 mod service_runs;
+mod web_limits;

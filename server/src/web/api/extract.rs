@@ -2,6 +2,7 @@
 //! asking, and JSON bodies (413 too large, 415 not JSON, 400 malformed,
 //! 422 the wrong shape, with the pointer of each error).
 
+use crate::db::text::nul_pointers;
 use crate::web::caller::RefusedCredentials;
 use crate::web::problem::ApiError;
 use app::console::Caller;
@@ -60,14 +61,23 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
     }
 }
 
-/// Malformed JSON is 400; JSON of the wrong shape is 422 with a pointer.
+/// Malformed JSON is 400; JSON of the wrong shape, or with a NUL character
+/// in any string (which nothing here can store), is 422 with pointers.
 fn parse<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiError> {
-    let syntax_ok = serde_json::from_slice::<serde::de::IgnoredAny>(bytes);
-    if let Err(error) = syntax_ok {
-        return Err(ApiError(Problem::bad_request(format!("The body is not valid JSON: {error}"))));
+    let value: serde_json::Value = serde_json::from_slice(bytes)
+        .map_err(|error| ApiError(Problem::bad_request(format!("The body is not valid JSON: {error}"))))?;
+    let holding_nul = nul_pointers(&value);
+    if !holding_nul.is_empty() {
+        return Err(ApiError(Problem {
+            kind: "/problems/invalid-body".to_owned(),
+            errors: holding_nul
+                .into_iter()
+                .map(|pointer| FieldError { pointer, message: "holds a NUL character".to_owned() })
+                .collect(),
+            ..Problem::new(422, "The body holds a NUL character (\\u0000), which no name or value here can contain.")
+        }));
     }
-    let mut deserializer = serde_json::Deserializer::from_slice(bytes);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    serde_path_to_error::deserialize(value).map_err(|error| {
         let pointer = pointer_of(&error.path().to_string());
         let message = error.into_inner().to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_owned();
@@ -112,5 +122,7 @@ mod tests {
         let ApiError(problem) = parse::<Body>(br#"{"items": []}"#).unwrap_err();
         assert_eq!((problem.status, problem.errors[0].pointer.as_str()), (422, ""));
         assert!(problem.errors[0].message.contains("task"), "{}", problem.errors[0].message);
+        let ApiError(problem) = parse::<Body>(br#"{"task": "a\u0000b", "items": []}"#).unwrap_err();
+        assert_eq!((problem.status, problem.errors[0].pointer.as_str()), (422, "/task"));
     }
 }

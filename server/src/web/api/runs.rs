@@ -24,15 +24,20 @@ pub fn router() -> axum::Router<AppState> {
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct RunsQuery {
-    /// Comma-separated run ids: return just these (for polling).
+    /// Comma-separated run ids, at most 200: return just these (for polling).
+    #[param(max_length = 7400)]
     ids: Option<String>,
     /// pending, running, success, failure or cancelled.
+    #[param(value_type = Option<RunState>)]
     state: Option<String>,
     /// A task's dotted path.
+    #[param(max_length = 200)]
     task: Option<String>,
     /// Runs started by, or run as, this user.
+    #[param(max_length = 64)]
     user: Option<String>,
     /// Runs per page (1 to 200, default 50).
+    #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     /// The `next_before` of the previous page.
     before: Option<String>,
@@ -42,7 +47,8 @@ pub struct RunsQuery {
 #[utoipa::path(get, path = "/api/v1/runs", tag = "runs", params(RunsQuery),
     responses(
         (status = 200, description = "The runs asked for, or a page of recent runs.", body = RunList),
-        (status = 400, description = "A bad id, state, limit or cursor.", body = Problem, content_type = "application/problem+json")))]
+        (status = 400, description = "A bad id, state, limit or cursor.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "More than 200 ids.", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,

@@ -50,6 +50,13 @@ impl Call {
         self
     }
 
+    /// The connection comes from `address` (as a real listener would record it).
+    pub fn connected_from(mut self, address: &str) -> Call {
+        let peer: std::net::SocketAddr = format!("{address}:40000").parse().expect("an IP address");
+        self.request = self.request.extension(axum::extract::ConnectInfo(peer));
+        self
+    }
+
     pub fn header(mut self, name: &str, value: &str) -> Call {
         self.request = self.request.header(name, value);
         self
