@@ -57,7 +57,7 @@ export default defineConfig({
     env: {
       TASK_STARTER_LISTEN: `127.0.0.1:${process.env.E2E_PORT}`,
       TASK_STARTER_DATABASE_URL: `sqlite://${process.env.E2E_DATA}/e2e.db`,
-      TASK_STARTER_SITE_ROOT: join(root, "target", "site"),
+      TASK_STARTER_SITE_ROOT: process.env.TASK_STARTER_SITE_ROOT ?? join(root, "target", "site-debug"),
       TASK_STARTER_ADMIN_PASSWORD: ADMIN_PASSWORD,
       TASK_STARTER_WORKER_POLL_INTERVAL: "500ms",
     },

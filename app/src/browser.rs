@@ -116,3 +116,18 @@ pub fn focus_leaves(
     let inside = |element: Option<&web_sys::Element>| element.is_some_and(|element| element.contains(Some(&target)));
     !inside(menu) && !inside(button)
 }
+
+/// A schema's `pattern`, matched by the browser's `RegExp` (with the `u`
+/// flag, as JSON Schema asks).
+pub struct RegExpPatterns;
+
+impl types::schema::Patterns for RegExpPatterns {
+    fn matches(&self, pattern: &str, text: &str) -> Result<bool, String> {
+        let compiled = js_sys::Reflect::construct(
+            &js_sys::RegExp::new("", "").constructor(),
+            &js_sys::Array::of2(&pattern.into(), &"u".into()),
+        )
+        .map_err(|_| format!("{pattern:?} is not a regular expression"))?;
+        Ok(compiled.unchecked_into::<js_sys::RegExp>().test(text))
+    }
+}

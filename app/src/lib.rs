@@ -5,6 +5,7 @@
 // The console's view types nest deeply.
 #![recursion_limit = "256"]
 
+pub mod assets;
 pub mod components;
 #[cfg(feature = "ssr")]
 pub mod console;
@@ -13,20 +14,23 @@ pub mod pages;
 pub mod rpc;
 /// The API's types, from the `types` crate at the bottom of the house.
 pub use types;
-pub mod validate;
 
 #[cfg(feature = "hydrate")]
 mod browser;
 
+use assets::SiteAssets;
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
-/// The HTML document around the app, rendered on the server for each page.
-pub fn shell(options: LeptosOptions) -> impl IntoView {
+/// The HTML document around the app, rendered on the server for each page:
+/// the styles, the preloaded wasm and the script that hydrates the page,
+/// named as the server's [`SiteAssets`] say.
+pub fn shell(_options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     set_content_security_policy();
+    let assets = use_context::<SiteAssets>().unwrap_or_default();
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -35,7 +39,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
-                <HydrationScripts options/>
+                <link rel="stylesheet" href=assets.css_href()/>
+                <link rel="modulepreload" href=assets.js_href()/>
+                <link rel="preload" href=assets.wasm_href() r#as="fetch" r#type="application/wasm" crossorigin=""/>
+                <script type="module" nonce=use_nonce()>
+                    {assets.boot_script()}
+                </script>
                 <MetaTags/>
             </head>
             <body>
@@ -63,12 +72,21 @@ fn set_content_security_policy() {
     }
 }
 
+/// How the console matches a schema's `pattern`: with the browser's own
+/// `RegExp` (the engine JSON Schema's patterns are written for); on the
+/// server's first render, not at all (the browser checks once it hydrates).
+pub fn browser_patterns() -> impl types::schema::Patterns {
+    #[cfg(feature = "hydrate")]
+    return browser::RegExpPatterns;
+    #[cfg(not(feature = "hydrate"))]
+    return types::schema::NoPatterns;
+}
+
 /// The console: sign-in, and behind it the pages of a signed-in user.
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="task-starter" href="/pkg/task-starter.css"/>
         <Title text="Task Starter"/>
         <Router>
             <Routes fallback=pages::NotFound>

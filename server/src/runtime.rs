@@ -20,8 +20,6 @@ pub enum StartupError {
     Catalog { error: CatalogError, source_name: String },
     #[error(transparent)]
     Database(#[from] ConnectError),
-    #[error("{0}")]
-    Other(String),
 }
 
 /// A running Task Starter (minus the web server and the worker pool).

@@ -8,7 +8,8 @@
 //! - `peer`, `caller`, `cookies`: where a request comes from and who sent it;
 //! - `headers`, `request_metrics`: what every response carries, and counts;
 //! - `api/`: the REST resources; `server_functions`, `console`: the console's
-//!   calls; `problem`: the one place errors become responses.
+//!   calls; `site`: its compiled files; `problem`: the one place errors
+//!   become responses.
 
 pub mod api;
 mod caller;
@@ -21,6 +22,7 @@ mod peer;
 pub mod problem;
 mod request_metrics;
 mod server_functions;
+mod site;
 pub mod state;
 
 pub use state::AppState;
@@ -53,9 +55,14 @@ pub fn router(runtime: &Runtime) -> Router {
         leptos: leptos.clone(),
         pages: Arc::new(pages),
     };
-    let context = move || provide_context(Arc::clone(&console));
+    let assets = site::assets(&config.site_root);
+    let context = move || {
+        provide_context(Arc::clone(&console));
+        provide_context(assets.clone());
+    };
     Router::new()
         .nest("/api/v1", api::router())
+        .merge(site::router(&config.site_root))
         .merge(api::operations_router())
         .route("/rpc/{*name}", any(server_functions::unknown))
         .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(leptos.clone()))

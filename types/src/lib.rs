@@ -15,6 +15,7 @@ mod problem;
 mod requests;
 mod run;
 mod schedule;
+pub mod schema;
 mod task;
 
 pub use account::{ApiToken, CreatedToken, NewToken, NewUser, User};

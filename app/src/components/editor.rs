@@ -2,7 +2,6 @@
 //! and "Reset to defaults", checked against the task's schema as you type.
 
 use super::problem::field_errors;
-use crate::validate;
 use leptos::prelude::*;
 use serde_json::Value;
 use types::FieldError;
@@ -28,7 +27,7 @@ impl EditorCheck {
                 message_of(&error)
             )),
             Ok(value) => {
-                let errors = validate::check(schema, &value);
+                let errors = types::schema::validate(schema, &value, &crate::browser_patterns());
                 if errors.is_empty() { EditorCheck::Valid(value) } else { EditorCheck::Invalid(errors) }
             }
         }

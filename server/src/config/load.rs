@@ -185,9 +185,9 @@ fn check(config: &Config) -> Result<(), (String, String)> {
             return Err((key("max_attempts"), "must be at least 1".to_owned()));
         }
         if let Some(schema) = &task.arguments_schema
-            && let Err(error) = jsonschema::validator_for(schema)
+            && let Err(error) = crate::engine::schema::ArgumentsValidator::new(schema)
         {
-            return Err((key("arguments_schema"), format!("not a valid JSON Schema: {error}")));
+            return Err((key("arguments_schema"), format!("not a schema Task Starter checks: {error}")));
         }
     }
     for (index, schedule) in config.schedules.iter().enumerate() {

@@ -35,10 +35,6 @@ impl CatalogTask {
     pub fn check_arguments(&self, arguments: &serde_json::Value) -> Vec<FieldError> {
         self.validator.check(arguments)
     }
-
-    pub fn path(&self) -> &str {
-        &self.info.path
-    }
 }
 
 /// A config that does not fit the registry; `key` names the config key.
@@ -181,9 +177,9 @@ fn make_task(
     settings: TaskConfig,
     defaults: Defaults,
 ) -> Result<CatalogTask, CatalogError> {
-    let validator = ArgumentsValidator::new(&schema).map_err(|message| CatalogError {
+    let validator = ArgumentsValidator::new(&schema).map_err(|error| CatalogError {
         key: format!("tasks.\"{path}\".arguments_schema"),
-        message: format!("not a valid JSON Schema: {message}"),
+        message: format!("not a schema Task Starter checks: {error}"),
     })?;
     let timeout = settings.timeout.map(|timeout| timeout.0).or(defaults.timeout);
     let max_attempts = settings.max_attempts.unwrap_or(defaults.max_attempts).max(1);

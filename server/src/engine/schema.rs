@@ -1,82 +1,71 @@
-//! Reading argument schemas: the defaults that "Reset to defaults" fills in,
-//! and the validator that refuses bad arguments before a run exists.
+//! Argument schemas on the server: the shared reader of `types::schema`,
+//! with `pattern` matched by the `regex` crate (each pattern compiled once,
+//! when the catalog is built). A schema that uses what the reader does not
+//! check, or a pattern the engine cannot read, is refused there.
 
-use serde_json::{Map, Value};
+use regex::Regex;
+use serde_json::Value;
+use std::collections::HashMap;
 use types::FieldError;
+use types::schema::{Patterns, SchemaError, check_schema, validate};
 
-/// The arguments a schema's defaults give. A required property without a
-/// default gets an empty value of its type, so the editor shows what to fill in.
-pub fn default_arguments(schema: &Value) -> Value {
-    defaults_of(schema, schema, 0)
+pub use types::schema::default_arguments;
+
+/// A task's argument schema, ready to check arguments with.
+pub struct ArgumentsValidator {
+    schema: Value,
+    patterns: CompiledPatterns,
 }
-
-fn defaults_of(schema: &Value, root: &Value, depth: usize) -> Value {
-    if depth > 16 {
-        return Value::Null;
-    }
-    let schema = resolve(schema, root);
-    if let Some(default) = schema.get("default") {
-        return default.clone();
-    }
-    match type_of(schema) {
-        Some("object") => {
-            let required: Vec<&str> = schema
-                .get("required")
-                .and_then(Value::as_array)
-                .map(|names| names.iter().filter_map(Value::as_str).collect())
-                .unwrap_or_default();
-            let mut object = Map::new();
-            if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
-                for (name, property) in properties {
-                    let property = resolve(property, root);
-                    if property.get("default").is_some() || required.contains(&name.as_str()) {
-                        object.insert(name.clone(), defaults_of(property, root, depth + 1));
-                    }
-                }
-            }
-            Value::Object(object)
-        }
-        Some("string") => Value::String(String::new()),
-        Some("integer" | "number") => Value::from(0),
-        Some("boolean") => Value::Bool(false),
-        Some("array") => Value::Array(Vec::new()),
-        _ => Value::Null,
-    }
-}
-
-/// Follows a local `$ref` such as `#/$defs/Inner`.
-fn resolve<'a>(schema: &'a Value, root: &'a Value) -> &'a Value {
-    schema
-        .get("$ref")
-        .and_then(Value::as_str)
-        .and_then(|reference| reference.strip_prefix('#'))
-        .and_then(|pointer| root.pointer(pointer))
-        .unwrap_or(schema)
-}
-
-/// The schema's `type`, taking the first non-null one of a list (`["string", "null"]`).
-fn type_of(schema: &Value) -> Option<&str> {
-    match schema.get("type")? {
-        Value::String(name) => Some(name),
-        Value::Array(names) => names.iter().filter_map(Value::as_str).find(|name| *name != "null"),
-        _ => None,
-    }
-}
-
-/// A compiled argument schema.
-pub struct ArgumentsValidator(jsonschema::Validator);
 
 impl ArgumentsValidator {
-    pub fn new(schema: &Value) -> Result<ArgumentsValidator, String> {
-        jsonschema::validator_for(schema).map(ArgumentsValidator).map_err(|error| error.to_string())
+    pub fn new(schema: &Value) -> Result<ArgumentsValidator, SchemaError> {
+        let patterns = CompiledPatterns::of(schema);
+        check_schema(schema, &patterns)?;
+        Ok(ArgumentsValidator { schema: schema.clone(), patterns })
     }
 
     /// Every way `arguments` breaks the schema, each at its JSON pointer.
     pub fn check(&self, arguments: &Value) -> Vec<FieldError> {
-        self.0
-            .iter_errors(arguments)
-            .map(|error| FieldError { pointer: error.instance_path().to_string(), message: error.to_string() })
-            .collect()
+        validate(&self.schema, arguments, &self.patterns)
+    }
+}
+
+/// The schema's patterns, compiled (or why each could not be).
+#[derive(Default)]
+struct CompiledPatterns(HashMap<String, Result<Regex, String>>);
+
+impl CompiledPatterns {
+    fn of(schema: &Value) -> CompiledPatterns {
+        let mut compiled = CompiledPatterns::default();
+        compiled.collect(schema);
+        compiled
+    }
+
+    fn collect(&mut self, schema: &Value) {
+        match schema {
+            Value::Object(keywords) => {
+                if let Some(Value::String(pattern)) = keywords.get("pattern") {
+                    self.0.entry(pattern.clone()).or_insert_with(|| compile(pattern));
+                }
+                keywords.values().for_each(|value| self.collect(value));
+            }
+            Value::Array(values) => values.iter().for_each(|value| self.collect(value)),
+            _ => {}
+        }
+    }
+}
+
+fn compile(pattern: &str) -> Result<Regex, String> {
+    regex::RegexBuilder::new(pattern).size_limit(1 << 20).build().map_err(|error| error.to_string())
+}
+
+impl Patterns for CompiledPatterns {
+    fn matches(&self, pattern: &str, text: &str) -> Result<bool, String> {
+        match self.0.get(pattern) {
+            Some(Ok(regex)) => Ok(regex.is_match(text)),
+            Some(Err(problem)) => Err(problem.clone()),
+            None => compile(pattern).map(|regex| regex.is_match(text)),
+        }
     }
 }
 
@@ -86,33 +75,24 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn defaults_come_from_the_schema_and_required_fields_get_empty_values() {
-        let schema = json!({
-            "type": "object",
-            "properties": {
-                "text": {"type": "string"},
-                "number": {"type": "integer", "default": 5},
-                "note": {"type": ["string", "null"]},
-                "inner": {"$ref": "#/$defs/Inner"}
-            },
-            "required": ["text", "inner"],
-            "$defs": {"Inner": {"type": "object", "properties": {"flag": {"type": "boolean", "default": true}}}}
-        });
-        assert_eq!(default_arguments(&schema), json!({"text": "", "number": 5, "inner": {"flag": true}}));
-    }
-
-    #[test]
     fn bad_arguments_are_reported_at_their_pointer() {
         let schema = json!({
             "type": "object",
-            "properties": {"number": {"type": "integer"}},
+            "properties": {"number": {"type": "integer"}, "code": {"type": "string", "pattern": "^[A-Z]{3}$"}},
             "required": ["text"]
         });
         let validator = ArgumentsValidator::new(&schema).unwrap();
-        let errors = validator.check(&json!({"number": "five"}));
-        assert_eq!(errors.len(), 2, "{errors:?}");
+        let errors = validator.check(&json!({"number": "five", "code": "abc"}));
+        assert_eq!(errors.len(), 3, "{errors:?}");
         assert!(errors.iter().any(|error| error.pointer == "/number"));
+        assert!(errors.iter().any(|error| error.pointer == "/code"));
         assert!(errors.iter().any(|error| error.pointer.is_empty() && error.message.contains("text")));
-        assert!(validator.check(&json!({"text": "x", "number": 1})).is_empty());
+        assert!(validator.check(&json!({"text": "x", "number": 1, "code": "ABC"})).is_empty());
+    }
+
+    #[test]
+    fn a_pattern_the_engine_cannot_read_refuses_the_schema() {
+        let refused = ArgumentsValidator::new(&json!({"type": "string", "pattern": "(unclosed"}));
+        assert_eq!(refused.err().map(|error| error.pointer), Some("/pattern".to_owned()));
     }
 }
