@@ -33,6 +33,7 @@ pub struct StartRequest {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TrackRequest {
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[^\\u0000]*$"))]
     pub task: String,
     /// The id the other system gave the run.
     pub id: RunId,
@@ -50,7 +51,9 @@ pub struct TrackRequest {
 #[serde(deny_unknown_fields)]
 pub struct ReportRequest {
     pub state: RunState,
+    /// What the run returned (no NUL characters).
     #[serde(default)]
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[^\\u0000]*$"))]
     pub result: Option<String>,
     #[serde(default)]
     pub error: Option<RunError>,

@@ -81,9 +81,12 @@ pub struct Actor {
 /// Why a run failed without a result: kept for "View info" only.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
 pub struct RunError {
     /// `panic`, `error`, `timeout`, `worker_lost`, `cancelled`, `exit_status`, ...
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[^\\u0000]*$"))]
     pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(pattern = "^[^\\u0000]*$"))]
     pub message: String,
 }
 

@@ -74,7 +74,7 @@ impl Reader<'_> {
                 return refuse(here, format!("`{keyword}` is not checked by Task Starter; express it another way"));
             }
             match keyword.as_str() {
-                "type" => self.read_type(value, &here)?,
+                "type" => read_type(value, &here)?,
                 "enum" if !value.is_array() => return refuse(here, "must be an array".to_owned()),
                 "required" if !value.as_array().is_some_and(|names| names.iter().all(Value::is_string)) => {
                     return refuse(here, "must be an array of property names".to_owned());
@@ -106,11 +106,10 @@ impl Reader<'_> {
                         )?;
                     }
                 }
-                "additionalProperties" | "not" => self.read(value, &here, depth + 1)?,
                 "items" if value.is_array() => {
                     return refuse(here, "a list of item schemas (a tuple) is not checked; use one schema".to_owned());
                 }
-                "items" => self.read(value, &here, depth + 1)?,
+                "additionalProperties" | "not" | "items" => self.read(value, &here, depth + 1)?,
                 "allOf" | "anyOf" | "oneOf" => {
                     let Some(options) = value.as_array().filter(|options| !options.is_empty()) else {
                         return refuse(here, "must be a non-empty array of schemas".to_owned());
@@ -123,20 +122,6 @@ impl Reader<'_> {
             }
         }
         Ok(())
-    }
-
-    fn read_type(&self, value: &Value, at: &str) -> Result<(), SchemaError> {
-        let known = |name: &Value| name.as_str().is_some_and(|name| TYPES.contains(&name));
-        let fits = match value {
-            Value::String(_) => known(value),
-            Value::Array(names) => !names.is_empty() && names.iter().all(known),
-            _ => false,
-        };
-        if fits {
-            Ok(())
-        } else {
-            Err(SchemaError { pointer: at.to_owned(), message: format!("must name types among {}", TYPES.join(", ")) })
-        }
     }
 
     fn read_pattern(&self, value: &Value, at: &str) -> Result<(), SchemaError> {
@@ -161,6 +146,20 @@ impl Reader<'_> {
                 message: format!("{value} must point into this schema (such as \"#/$defs/Name\")"),
             })
         }
+    }
+}
+
+fn read_type(value: &Value, at: &str) -> Result<(), SchemaError> {
+    let known = |name: &Value| name.as_str().is_some_and(|name| TYPES.contains(&name));
+    let fits = match value {
+        Value::String(_) => known(value),
+        Value::Array(names) => !names.is_empty() && names.iter().all(known),
+        _ => false,
+    };
+    if fits {
+        Ok(())
+    } else {
+        Err(SchemaError { pointer: at.to_owned(), message: format!("must name types among {}", TYPES.join(", ")) })
     }
 }
 

@@ -25,21 +25,22 @@ pub fn router() -> axum::Router<AppState> {
 #[into_params(parameter_in = Query)]
 pub struct RunsQuery {
     /// Comma-separated run ids, at most 200: return just these (for polling).
-    #[param(max_length = 7400)]
+    #[param(value_type = Option<Vec<uuid::Uuid>>, style = Form, explode = false, max_items = 200)]
     ids: Option<String>,
     /// pending, running, success, failure or cancelled.
     #[param(value_type = Option<RunState>)]
     state: Option<String>,
     /// A task's dotted path.
-    #[param(max_length = 200)]
+    #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
     task: Option<String>,
     /// Runs started by, or run as, this user.
-    #[param(max_length = 64)]
+    #[param(max_length = 64, pattern = "^[^\\u0000]*$")]
     user: Option<String>,
     /// Runs per page (1 to 200, default 50).
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
     /// The `next_before` of the previous page.
+    #[param(pattern = "^[0-9]+_[0-9a-f]{32}$")]
     before: Option<String>,
 }
 
@@ -80,7 +81,7 @@ pub async fn list(
 
 /// Every field of one run, with its attempts and log.
 #[utoipa::path(get, path = "/api/v1/runs/{id}", tag = "runs",
-    params(("id" = String, Path, description = "The run's id.")),
+    params(("id" = String, Path, description = "The run's id.", pattern = "^[^\\u0000]*$")),
     responses(
         (status = 200, description = "The run.", body = RunDetail),
         NoSuchRun))]
@@ -94,7 +95,7 @@ pub async fn one(
 
 /// Starts a new run with the same arguments, linked by `rerun_of`.
 #[utoipa::path(post, path = "/api/v1/runs/{id}/rerun", tag = "runs",
-    params(("id" = String, Path, description = "The run's id.")),
+    params(("id" = String, Path, description = "The run's id.", pattern = "^[^\\u0000]*$")),
     responses(
         (status = 201, description = "The new run.", body = Run),
         NoSuchRun,
@@ -110,7 +111,7 @@ pub async fn rerun(
 
 /// Cancels a pending run, or asks a running one to stop.
 #[utoipa::path(post, path = "/api/v1/runs/{id}/cancel", tag = "runs",
-    params(("id" = String, Path, description = "The run's id.")),
+    params(("id" = String, Path, description = "The run's id.", pattern = "^[^\\u0000]*$")),
     responses(
         (status = 200, description = "The run, cancelled or asked to stop.", body = Run),
         NoSuchRun,
@@ -141,7 +142,7 @@ pub async fn track(
 
 /// An external run reports its state, result and error.
 #[utoipa::path(patch, path = "/api/v1/runs/{id}", tag = "external runs",
-    params(("id" = String, Path, description = "The run's id.")),
+    params(("id" = String, Path, description = "The run's id.", pattern = "^[^\\u0000]*$")),
     request_body = ReportRequest,
     responses(
         (status = 200, description = "The run as updated.", body = Run),

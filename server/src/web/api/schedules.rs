@@ -30,7 +30,7 @@ pub async fn list(
 
 /// Stops a schedule firing until it is resumed.
 #[utoipa::path(post, path = "/api/v1/schedules/{name}/pause", tag = "schedules",
-    params(("name" = String, Path, description = "The schedule's name.")),
+    params(("name" = String, Path, description = "The schedule's name.", pattern = "^[^\\u0000]*$")),
     responses(
         (status = 200, description = "The schedule, paused.", body = Schedule),
         NoSuchSchedule))]
@@ -44,7 +44,7 @@ pub async fn pause(
 
 /// Lets a schedule fire again, from its next tick.
 #[utoipa::path(post, path = "/api/v1/schedules/{name}/resume", tag = "schedules",
-    params(("name" = String, Path, description = "The schedule's name.")),
+    params(("name" = String, Path, description = "The schedule's name.", pattern = "^[^\\u0000]*$")),
     responses(
         (status = 200, description = "The schedule, running.", body = Schedule),
         NoSuchSchedule))]
@@ -58,7 +58,7 @@ pub async fn resume(
 
 /// Starts the schedule's task now, with its arguments.
 #[utoipa::path(post, path = "/api/v1/schedules/{name}/run", tag = "schedules",
-    params(("name" = String, Path, description = "The schedule's name.")),
+    params(("name" = String, Path, description = "The schedule's name.", pattern = "^[^\\u0000]*$")),
     responses(
         (status = 201, description = "The run.", body = Run),
         NoSuchSchedule))]

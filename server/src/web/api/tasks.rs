@@ -29,7 +29,7 @@ pub async fn list(
 
 /// One task, with its arguments' JSON Schema and defaults.
 #[utoipa::path(get, path = "/api/v1/tasks/{path}", tag = "tasks",
-    params(("path" = String, Path, description = "The task's dotted path.")),
+    params(("path" = String, Path, description = "The task's dotted path.", pattern = "^[^\\u0000]*$")),
     responses(
         (status = 200, description = "The task.", body = Task),
         NoSuchTask))]
@@ -43,7 +43,7 @@ pub async fn one(
 
 /// Starts a run of the task, as the caller or as the impersonation user.
 #[utoipa::path(post, path = "/api/v1/tasks/{path}/runs", tag = "tasks",
-    params(("path" = String, Path, description = "The task's dotted path.")),
+    params(("path" = String, Path, description = "The task's dotted path.", pattern = "^[^\\u0000]*$")),
     request_body = StartRequest,
     responses(
         (status = 201, description = "The run, pending.", body = Run,
@@ -63,7 +63,7 @@ pub async fn start(
 
 /// The task's history, newest first.
 #[utoipa::path(get, path = "/api/v1/tasks/{path}/runs", tag = "tasks",
-    params(("path" = String, Path, description = "The task's dotted path.")),
+    params(("path" = String, Path, description = "The task's dotted path.", pattern = "^[^\\u0000]*$")),
     responses(
         (status = 200, description = "At most the task's history limit of runs.", body = RunList),
         NoSuchTask))]
