@@ -77,6 +77,20 @@ pub fn focus(id: &str) {
     }
 }
 
+/// Focuses the first control marked `aria-invalid="true"` inside the
+/// element `id` (or that element itself when none is).
+pub fn focus_first_invalid(id: &str) {
+    let invalid = element(id)
+        .and_then(|container| container.query_selector("[aria-invalid=true]").ok().flatten())
+        .and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok());
+    match invalid {
+        Some(control) => {
+            let _ = control.focus();
+        }
+        None => focus(id),
+    }
+}
+
 fn element(id: &str) -> Option<web_sys::Element> {
     web_sys::window()?.document()?.get_element_by_id(id)
 }
@@ -129,5 +143,75 @@ impl types::schema::Patterns for RegExpPatterns {
         )
         .map_err(|_| format!("{pattern:?} is not a regular expression"))?;
         Ok(compiled.unchecked_into::<js_sys::RegExp>().test(text))
+    }
+}
+
+/// An RFC 3339 time in the browser's zone, as `2026-12-01 22:05:03`.
+pub fn local_time(rfc3339: &str) -> Option<String> {
+    let date = js_sys::Date::new(&rfc3339.into());
+    if date.get_time().is_nan() {
+        return None;
+    }
+    Some(format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        date.get_full_year(),
+        date.get_month() + 1,
+        date.get_date(),
+        date.get_hours(),
+        date.get_minutes(),
+        date.get_seconds()
+    ))
+}
+
+/// An RFC 3339 time as a `datetime-local` input's value, in the browser's zone.
+pub fn to_local_input(rfc3339: &str) -> Option<String> {
+    local_time(rfc3339).and_then(|local| local.replacen(' ', "T", 1).get(..16).map(str::to_owned))
+}
+
+/// A `datetime-local` input's value (local time) as RFC 3339 UTC.
+pub fn from_local_input(text: &str) -> Option<String> {
+    let date = js_sys::Date::new(&text.into());
+    if date.get_time().is_nan() {
+        return None;
+    }
+    date.to_iso_string().as_string()
+}
+
+/// A value kept for this tab (`sessionStorage`), or in this browser (`localStorage`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kept {
+    ForTab,
+    ForBrowser,
+}
+
+fn storage(kept: Kept) -> Option<web_sys::Storage> {
+    let window = web_sys::window()?;
+    match kept {
+        Kept::ForTab => window.session_storage().ok()?,
+        Kept::ForBrowser => window.local_storage().ok()?,
+    }
+}
+
+/// The value kept under `key`, if any (and if the browser lets us read it).
+pub fn kept(kept: Kept, key: &str) -> Option<String> {
+    storage(kept)?.get_item(key).ok()?
+}
+
+/// Keeps `value` under `key` (`None` forgets it); a browser that refuses
+/// (private mode, full storage) just does not remember.
+pub fn keep(kept: Kept, key: &str, value: Option<&str>) {
+    if let Some(storage) = storage(kept) {
+        let _ = match value {
+            Some(value) => storage.set_item(key, value),
+            None => storage.remove_item(key),
+        };
+    }
+}
+
+/// Replaces the page's address without a navigation (to drop a parameter
+/// that has done its job).
+pub fn replace_address(path_and_query: &str) {
+    if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(path_and_query));
     }
 }

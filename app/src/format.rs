@@ -8,6 +8,25 @@ pub fn time(rfc3339: &str) -> String {
     format!("{} UTC", without_fraction.replacen('T', " ", 1))
 }
 
+/// An RFC 3339 time as a `datetime-local` input shows it: the browser's
+/// local time to the minute (on the server, which knows no zone, UTC).
+pub fn rfc3339_to_local_input(rfc3339: &str) -> String {
+    #[cfg(feature = "hydrate")]
+    if let Some(local) = crate::browser::to_local_input(rfc3339) {
+        return local;
+    }
+    rfc3339.get(..16).unwrap_or(rfc3339).to_owned()
+}
+
+/// What a `datetime-local` input holds (the browser's local time) as RFC
+/// 3339 UTC; `None` when it is not a time.
+pub fn local_input_to_rfc3339(text: &str) -> Option<String> {
+    #[cfg(feature = "hydrate")]
+    return crate::browser::from_local_input(text);
+    #[cfg(not(feature = "hydrate"))]
+    return (text.len() == 16).then(|| format!("{text}:00Z"));
+}
+
 /// `350 ms`, `1.2 s`, `3 min 05 s`, `2 h 03 min`.
 pub fn duration(millis: u64) -> String {
     match millis {

@@ -7,10 +7,10 @@
 
 pub mod assets;
 pub mod components;
-#[cfg(feature = "ssr")]
-pub mod console;
 pub mod format;
 pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod port;
 pub mod rpc;
 /// The API's types, from the `types` crate at the bottom of the house.
 pub use types;
@@ -73,13 +73,26 @@ fn set_content_security_policy() {
 }
 
 /// How the console matches a schema's `pattern`: with the browser's own
-/// `RegExp` (the engine JSON Schema's patterns are written for); on the
-/// server's first render, not at all (the browser checks once it hydrates).
-pub fn browser_patterns() -> impl types::schema::Patterns {
+/// `RegExp` (the engine JSON Schema's patterns are written for) once the
+/// page has hydrated; before that (the server's render, and the browser's
+/// first render that must match it), not at all.
+pub fn patterns(hydrated: bool) -> &'static dyn types::schema::Patterns {
     #[cfg(feature = "hydrate")]
-    return browser::RegExpPatterns;
+    if hydrated {
+        return &browser::RegExpPatterns;
+    }
+    let _ = hydrated;
+    &types::schema::NoPatterns
+}
+
+/// `false` on the server and while the page hydrates, then `true`.
+pub fn hydrated() -> ReadSignal<bool> {
+    let (hydrated, set_hydrated) = signal(false);
+    #[cfg(feature = "hydrate")]
+    Effect::new(move |_| set_hydrated.set(true));
     #[cfg(not(feature = "hydrate"))]
-    return types::schema::NoPatterns;
+    let _ = set_hydrated;
+    hydrated
 }
 
 /// The console: sign-in, and behind it the pages of a signed-in user.
@@ -97,6 +110,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("") view=components::Layout ssr=SsrMode::Async>
                     <Route path=path!("") view=pages::TaskStarterPage ssr=SsrMode::Async/>
                     <Route path=path!("runs") view=pages::AllRunsPage ssr=SsrMode::Async/>
+                    <Route path=path!("runs/:id") view=pages::RunPage ssr=SsrMode::Async/>
                     <Route path=path!("schedules") view=pages::SchedulesPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=pages::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("tokens") view=pages::TokensPage ssr=SsrMode::Async/>

@@ -3,6 +3,7 @@
 mod all_runs;
 mod login;
 mod not_found;
+mod run;
 mod schedules;
 mod task_starter;
 mod tokens;
@@ -11,6 +12,7 @@ mod users;
 pub use all_runs::AllRunsPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
+pub use run::RunPage;
 pub use schedules::SchedulesPage;
 pub use task_starter::TaskStarterPage;
 pub use tokens::TokensPage;

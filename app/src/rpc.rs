@@ -1,7 +1,9 @@
 //! Server functions: the console's calls to the server, one module per area.
-//! Each checks who is asking through the [`Console`](crate::console::Console)
-//! the server provides; unsafe calls carry the session's CSRF token.
+//! Each goes through the [`ServerPort`](crate::port::ServerPort) the server
+//! provides, which checks who is asking; unsafe calls carry the session's
+//! CSRF token.
 
+mod presets;
 mod runs;
 mod schedules;
 mod session;
@@ -9,6 +11,7 @@ mod tasks;
 mod tokens;
 mod users;
 
+pub use presets::*;
 pub use runs::*;
 pub use schedules::*;
 pub use session::*;
@@ -67,23 +70,25 @@ where
 /// The server side of every server function.
 #[cfg(feature = "ssr")]
 pub(crate) mod server {
-    use crate::console::{Caller, SharedConsole};
+    use crate::port::{Caller, SharedPort};
     use leptos::prelude::*;
     use types::{Principal, Problem};
 
-    /// The console and who is asking; 401 when nobody signed in.
-    pub fn authenticated() -> Result<(SharedConsole, Principal), Problem> {
-        let console = console()?;
-        let caller = caller().ok_or_else(|| {
-            let problem = Problem::unauthorized("Sign in first.");
-            set_status(&problem);
-            problem
-        })?;
-        Ok((console, caller.principal))
+    /// Asks the port for the signed-in caller (401 when nobody signed in);
+    /// a problem's status becomes the response's.
+    pub async fn call<T, Asked>(ask: impl FnOnce(SharedPort, Principal) -> Asked) -> Result<T, Problem>
+    where
+        Asked: Future<Output = Result<T, Problem>>,
+    {
+        let port = port()?;
+        let Some(caller) = caller() else {
+            return respond(Err(Problem::unauthorized("Sign in first.")));
+        };
+        respond(ask(port, caller.principal).await)
     }
 
-    pub fn console() -> Result<SharedConsole, Problem> {
-        use_context::<SharedConsole>().ok_or_else(Problem::internal)
+    pub fn port() -> Result<SharedPort, Problem> {
+        use_context::<SharedPort>().ok_or_else(Problem::internal)
     }
 
     /// Who is asking, as the server's middleware resolved it.

@@ -28,6 +28,7 @@ export async function hydrated(page: Page) {
  * fresh panel a moment later, which would drop what a test types meanwhile.
  */
 export async function openTask(page: Page, path: string) {
+  await hydrated(page);
   const link = page.getByRole("navigation", { name: "Tasks" }).getByRole("link", { name: new RegExp(path.replaceAll(".", "\\.")) });
   if ((await link.getAttribute("aria-current")) !== "page") {
     await link.click();
@@ -36,8 +37,18 @@ export async function openTask(page: Page, path: string) {
   await expect(page.getByRole("heading", { level: 1, name: path })).toBeVisible();
 }
 
-/** Writes the arguments into the editor. */
+/** Switches the start panel to its JSON editor (the form is the default). */
+export async function useJsonEditor(page: Page) {
+  const json = page.getByRole("group", { name: "Edit the arguments as" }).getByRole("button", { name: "JSON" });
+  if ((await json.getAttribute("aria-pressed")) !== "true") {
+    await json.click();
+  }
+  await expect(json).toHaveAttribute("aria-pressed", "true");
+}
+
+/** Writes the arguments into the JSON editor. */
 export async function writeArguments(page: Page, json: string) {
+  await useJsonEditor(page);
   await page.getByLabel("Arguments (JSON)").fill(json);
 }
 

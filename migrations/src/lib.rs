@@ -8,6 +8,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20261128_000001_create_runs;
 mod m20261128_000002_create_schedules;
 mod m20261128_000003_create_accounts;
+mod m20261201_000004_create_presets;
 
 /// Applies every migration of this crate, in order.
 pub struct Migrator;
@@ -19,6 +20,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000001_create_runs::Migration),
             Box::new(m20261128_000002_create_schedules::Migration),
             Box::new(m20261128_000003_create_accounts::Migration),
+            Box::new(m20261201_000004_create_presets::Migration),
         ]
     }
 }

@@ -13,6 +13,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod engine;
+pub mod fingerprint;
 pub mod metrics;
 pub mod outbound;
 pub mod runtime;

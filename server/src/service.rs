@@ -4,6 +4,7 @@
 mod accounts;
 mod error;
 mod external;
+mod presets;
 mod runs;
 mod schedules;
 mod tasks;

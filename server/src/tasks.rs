@@ -4,6 +4,7 @@ mod countdown;
 mod dummy_task;
 mod example_task;
 mod failing_task;
+mod send_report;
 mod webhook;
 
 use crate::engine::TaskRegistry;
@@ -15,5 +16,6 @@ pub fn builtin() -> TaskRegistry {
         .register(dummy_task::definition())
         .register(failing_task::definition())
         .register(countdown::definition())
+        .register(send_report::definition())
         .register(webhook::definition())
 }

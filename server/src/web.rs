@@ -7,18 +7,18 @@
 //! - `limits`: a deadline per request, and no NUL in any address;
 //! - `peer`, `caller`, `cookies`: where a request comes from and who sent it;
 //! - `headers`, `request_metrics`: what every response carries, and counts;
-//! - `api/`: the REST resources; `server_functions`, `console`: the console's
+//! - `api/`: the REST resources; `server_functions`, `port`: the console's
 //!   calls; `site`: its compiled files; `problem`: the one place errors
 //!   become responses.
 
 pub mod api;
 mod caller;
-mod console;
 pub mod cookies;
 mod headers;
 mod limits;
 pub mod listener;
 mod peer;
+mod port;
 pub mod problem;
 mod request_metrics;
 mod server_functions;
@@ -28,7 +28,7 @@ pub mod state;
 pub use state::AppState;
 
 use crate::runtime::Runtime;
-use app::console::SharedConsole;
+use app::port::SharedPort;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
@@ -45,19 +45,19 @@ pub fn router(runtime: &Runtime) -> Router {
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
         .build();
-    let console: SharedConsole = Arc::new(console::ConsoleAdapter::new(runtime.service.clone()));
+    let port: SharedPort = Arc::new(port::ServicePort::new(runtime.service.clone()));
     let routes = generate_route_list(app::App);
     let pages = routes.iter().map(|route| route.path().to_owned()).filter(|path| path != "/login").collect();
     let state = AppState {
         service: runtime.service.clone(),
-        console: Arc::clone(&console),
+        port: Arc::clone(&port),
         metrics: Arc::clone(&runtime.metrics),
         leptos: leptos.clone(),
         pages: Arc::new(pages),
     };
     let assets = site::assets(&config.site_root);
     let context = move || {
-        provide_context(Arc::clone(&console));
+        provide_context(Arc::clone(&port));
         provide_context(assets.clone());
     };
     Router::new()

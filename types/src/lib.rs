@@ -10,6 +10,7 @@
 
 mod account;
 mod names;
+mod preset;
 mod principal;
 mod problem;
 mod requests;
@@ -20,6 +21,7 @@ mod task;
 
 pub use account::{ApiToken, CreatedToken, NewToken, NewUser, User};
 pub use names::UnknownName;
+pub use preset::{NewPreset, Preset, PresetChange, PresetList, RecentArguments, RecentList};
 pub use principal::{ActorKind, Principal, Role, SessionInfo};
 pub use problem::{FieldError, Problem};
 pub use requests::{MAX_PAGE, MAX_POLL_IDS, ReportRequest, RunAs, RunFilter, StartRequest, TrackRequest};

@@ -26,6 +26,10 @@ pub struct StartRequest {
     pub arguments: serde_json::Value,
     #[serde(default, rename = "as")]
     pub run_as: RunAs,
+    /// A run of the same task whose arguments these were edited from: the
+    /// new run is linked to it ("edit and run again").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rerun_of: Option<RunId>,
 }
 
 /// `POST /api/v1/runs`: a run that another system started.

@@ -11,6 +11,13 @@ use uuid::Uuid;
 #[serde(transparent)]
 pub struct RunId(pub Uuid);
 
+impl RunId {
+    /// The first eight hex digits, how the console names a run in a row.
+    pub fn short(&self) -> String {
+        self.0.simple().to_string().chars().take(8).collect()
+    }
+}
+
 impl fmt::Display for RunId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)

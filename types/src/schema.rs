@@ -13,6 +13,8 @@
 //! `RegExp` in the console, the `regex` crate on the server.
 
 mod defaults;
+pub mod form;
+pub mod pointer;
 mod support;
 mod validate;
 

@@ -106,3 +106,19 @@ pub fn ActionMenu(
         </div>
     }
 }
+
+/// One item of an [`ActionMenu`].
+#[component]
+pub fn MenuItem(
+    /// What the item says.
+    label: &'static str,
+    on_select: Callback<()>,
+) -> impl IntoView {
+    view! {
+        <li role="none">
+            <button type="button" role="menuitem" on:click=move |_| on_select.run(())>
+                {label}
+            </button>
+        </li>
+    }
+}

@@ -18,7 +18,8 @@ pub enum EditorCheck {
 }
 
 impl EditorCheck {
-    pub fn new(text: &str, schema: &Value) -> EditorCheck {
+    /// `text` checked against `schema`, its patterns matched by `patterns`.
+    pub fn new(text: &str, schema: &Value, patterns: &dyn types::schema::Patterns) -> EditorCheck {
         match serde_json::from_str::<Value>(text) {
             Err(error) => EditorCheck::NotJson(format!(
                 "Line {}, column {}: {}",
@@ -27,7 +28,7 @@ impl EditorCheck {
                 message_of(&error)
             )),
             Ok(value) => {
-                let errors = types::schema::validate(schema, &value, &crate::browser_patterns());
+                let errors = types::schema::validate(schema, &value, patterns);
                 if errors.is_empty() { EditorCheck::Valid(value) } else { EditorCheck::Invalid(errors) }
             }
         }
@@ -47,53 +48,36 @@ fn message_of(error: &serde_json::Error) -> String {
     }
 }
 
+/// The errors to show: the JSON's own, or the schema's, or (when the
+/// arguments fit) those the server found.
+pub fn shown_errors(check: &EditorCheck, server_errors: &[FieldError]) -> Vec<FieldError> {
+    match check {
+        EditorCheck::Valid(_) => server_errors.to_vec(),
+        EditorCheck::NotJson(message) => vec![FieldError { pointer: String::new(), message: message.clone() }],
+        EditorCheck::Invalid(errors) => errors.clone(),
+    }
+}
+
 #[component]
 pub fn JsonEditor(
     /// The text being edited.
     text: RwSignal<String>,
-    /// What "Reset to defaults" puts back.
-    defaults: String,
-    /// The live check of `text`.
-    check: Memo<EditorCheck>,
-    /// Errors the server found at field paths (422), shown with the others.
-    server_errors: RwSignal<Vec<FieldError>>,
+    /// Called with the new text as it is typed.
+    on_edit: Callback<String>,
+    /// The errors of the text, each at its pointer.
+    errors: Signal<Vec<FieldError>>,
 ) -> impl IntoView {
     let gutter = NodeRef::<leptos::html::Pre>::new();
     let line_numbers = move || {
         let lines = text.read().lines().count().max(1) + usize::from(text.read().ends_with('\n'));
         (1..=lines).map(|line| line.to_string()).collect::<Vec<_>>().join("\n")
     };
-    let format = move |_| {
-        if let Ok(value) = serde_json::from_str::<Value>(&text.get_untracked()) {
-            text.set(crate::format::pretty(&value));
-        }
-    };
-    let errors = move || match check.get() {
-        EditorCheck::Valid(_) => server_errors.get(),
-        EditorCheck::NotJson(message) => vec![FieldError { pointer: String::new(), message }],
-        EditorCheck::Invalid(errors) => errors,
-    };
-    let invalid = move || !errors().is_empty();
+    let invalid = move || !errors.read().is_empty();
     view! {
         <div class="editor">
-            <div class="editor-bar">
-                <label for="arguments" class="editor-label">
-                    "Arguments (JSON)"
-                </label>
-                <button type="button" class="button-quiet" on:click=format disabled=move || !matches!(check.get(), EditorCheck::Valid(_) | EditorCheck::Invalid(_))>
-                    "Format"
-                </button>
-                <button
-                    type="button"
-                    class="button-quiet"
-                    on:click=move |_| {
-                        text.set(defaults.clone());
-                        server_errors.set(Vec::new());
-                    }
-                >
-                    "Reset to defaults"
-                </button>
-            </div>
+            <label for="arguments" class="editor-label">
+                "Arguments (JSON)"
+            </label>
             <div class="editor-frame" class:editor-invalid=invalid>
                 <pre class="editor-gutter" aria-hidden="true" node_ref=gutter>
                     {line_numbers}
@@ -107,10 +91,7 @@ pub fn JsonEditor(
                     aria-invalid=move || invalid().to_string()
                     aria-describedby="arguments-errors"
                     prop:value=move || text.get()
-                    on:input:target=move |event| {
-                        text.set(event.target().value());
-                        server_errors.set(Vec::new());
-                    }
+                    on:input:target=move |event| on_edit.run(event.target().value())
                     on:scroll:target=move |event| {
                         if let Some(gutter) = gutter.get() {
                             gutter.set_scroll_top(event.target().scroll_top());
@@ -121,7 +102,7 @@ pub fn JsonEditor(
                 </textarea>
             </div>
             <ul id="arguments-errors" class="field-errors" aria-live="polite">
-                {move || field_errors(errors())}
+                {move || field_errors(errors.get())}
             </ul>
         </div>
     }
@@ -131,17 +112,20 @@ pub fn JsonEditor(
 mod tests {
     use super::EditorCheck;
     use serde_json::json;
+    use types::schema::NoPatterns;
 
     #[test]
     fn broken_json_says_where() {
-        let check = EditorCheck::new("{\n  \"text\": }", &json!({}));
+        let check = EditorCheck::new("{\n  \"text\": }", &json!({}), &NoPatterns);
         assert_eq!(check, EditorCheck::NotJson("Line 2, column 11: expected value".to_owned()));
     }
 
     #[test]
     fn json_that_breaks_the_schema_lists_its_errors() {
         let schema = json!({"type": "object", "required": ["text"]});
-        assert!(matches!(EditorCheck::new("{}", &schema), EditorCheck::Invalid(errors) if errors.len() == 1));
-        assert!(EditorCheck::new("{\"text\": 1}", &schema).is_valid());
+        assert!(
+            matches!(EditorCheck::new("{}", &schema, &NoPatterns), EditorCheck::Invalid(errors) if errors.len() == 1)
+        );
+        assert!(EditorCheck::new("{\"text\": 1}", &schema, &NoPatterns).is_valid());
     }
 }

@@ -16,6 +16,7 @@ use types::{Problem, Role, SessionInfo};
 pub fn Layout() -> impl IntoView {
     let announcement = RwSignal::new(String::new());
     provide_context(Announcer(announcement));
+    provide_context(super::TimeZone::new());
     view! {
         <a class="skip-link" href="#main">
             "Skip to content"
@@ -118,6 +119,7 @@ fn Header(info: SessionInfo) -> impl IntoView {
                 </ul>
             </nav>
             <div class="who">
+                <super::TimeZoneSwitch/>
                 <span class="who-name">{info.user.clone()}</span>
                 <span class="who-role">{info.role.as_str()}</span>
                 <ActionForm action=sign_out>

@@ -1,10 +1,10 @@
 //! View info: a dialog with every field of a run, its attempts and its log.
 
-use super::{ProblemNotice, StateBadge};
+use super::{ProblemNotice, StateBadge, Time};
 use crate::format;
 use crate::rpc::get_run_detail;
 use leptos::prelude::*;
-use types::{Problem, RunDetail, RunId};
+use types::{Attempt, LogLine, Problem, Run, RunDetail, RunId};
 
 const DIALOG_ID: &str = "run-info";
 
@@ -68,18 +68,49 @@ pub fn RunInfoDialog(dialog: InfoDialog) -> impl IntoView {
 
 #[component]
 fn Details(detail: RunDetail, dialog: InfoDialog) -> impl IntoView {
-    let run = detail.run;
+    let link = format!("/runs/{}", detail.run.id);
+    view! {
+        <p class="permalink"><a href=link>"Link to this run"</a></p>
+        <RunFields run=detail.run dialog/>
+        {(!detail.attempts.is_empty()).then(|| view! { <AttemptsTable attempts=detail.attempts/> })}
+        <LogList log=detail.log/>
+    }
+}
+
+/// Every field of the run (a re-run's original opens in `dialog`).
+#[component]
+pub fn RunFields(run: Run, dialog: InfoDialog) -> impl IntoView {
     let field = |name: &'static str, value: Option<String>| {
         view! {
             <dt>{name}</dt>
             <dd>{value.unwrap_or_else(|| "—".to_owned())}</dd>
         }
     };
+    let text = |name: &'static str, value: Option<String>| {
+        view! {
+            <dt>{name}</dt>
+            <dd>
+                <pre class="value">{value.unwrap_or_else(|| "—".to_owned())}</pre>
+            </dd>
+        }
+    };
+    let time = |name: &'static str, at: Option<String>| {
+        view! {
+            <dt>{name}</dt>
+            <dd>{at.map_or_else(|| "—".into_any(), |at| view! { <Time at/> }.into_any())}</dd>
+        }
+    };
     let progress = run.progress.as_ref().map(|progress| {
         let fraction = progress.fraction.map(|fraction| format!("{:.0}%", fraction * 100.0));
         [fraction, progress.message.clone()].into_iter().flatten().collect::<Vec<_>>().join(" — ")
     });
-    let rerun_of = run.rerun_of;
+    let rerun_of = run.rerun_of.map(|original| {
+        view! {
+            <button type="button" class="link-button" on:click=move |_| dialog.open(original)>
+                {original.to_string()}
+            </button>
+        }
+    });
     view! {
         <dl class="fields">
             {field("Run id", Some(run.id.to_string()))}
@@ -88,75 +119,68 @@ fn Details(detail: RunDetail, dialog: InfoDialog) -> impl IntoView {
             <dd>
                 <StateBadge state=run.state/>
             </dd>
-            <dt>"Result"</dt>
-            <dd>
-                <pre class="value">{run.result.clone().unwrap_or_else(|| "—".to_owned())}</pre>
-            </dd>
+            {text("Result", run.result.clone())}
             {field("Error kind", run.error.as_ref().map(|error| error.kind.clone()))}
-            <dt>"Error"</dt>
-            <dd>
-                <pre class="value">{run.error.as_ref().map_or_else(|| "—".to_owned(), |error| error.message.clone())}</pre>
-            </dd>
+            {text("Error", run.error.as_ref().map(|error| error.message.clone()))}
             {field("Started by", Some(format!("{} ({})", run.started_by.name, run.started_by.kind.as_str())))}
             {field("Runs as", run.run_as.clone())}
             {field("Origin", Some(run.origin.as_str().to_owned()))}
             <dt>"Re-run of"</dt>
-            <dd>
-                {match rerun_of {
-                    Some(original) => view! {
-                        <button type="button" class="link-button" on:click=move |_| dialog.open(original)>
-                            {original.to_string()}
-                        </button>
-                    }
-                        .into_any(),
-                    None => "—".into_any(),
-                }}
-            </dd>
+            <dd>{rerun_of.map_or_else(|| "—".into_any(), IntoAny::into_any)}</dd>
             {field("Attempt", Some(format!("{} of {}", run.attempt, run.max_attempts)))}
-            {field("Created", Some(format::time(&run.created_at)))}
-            {field("Started", run.started_at.as_deref().map(format::time))}
-            {field("Finished", run.finished_at.as_deref().map(format::time))}
+            {time("Created", Some(run.created_at.clone()))}
+            {time("Started", run.started_at.clone())}
+            {time("Finished", run.finished_at.clone())}
             {field("Duration", run.duration_ms.map(format::duration))}
             {field("Progress", progress)}
-            <dt>"Arguments"</dt>
-            <dd>
-                <pre class="value">{format::pretty(&run.arguments)}</pre>
-            </dd>
+            {text("Arguments", Some(format::pretty(&run.arguments)))}
         </dl>
-        {(!detail.attempts.is_empty()).then(|| view! {
-            <h3>"Attempts"</h3>
-            <table class="attempts">
-                <thead>
+    }
+}
+
+/// Each attempt of a run that retries.
+#[component]
+pub fn AttemptsTable(attempts: Vec<Attempt>) -> impl IntoView {
+    view! {
+        <h3>"Attempts"</h3>
+        <table class="attempts">
+            <thead>
+                <tr>
+                    <th scope="col">"#"</th>
+                    <th scope="col">"State"</th>
+                    <th scope="col">"Worker"</th>
+                    <th scope="col">"Error"</th>
+                    <th scope="col">"Ended"</th>
+                </tr>
+            </thead>
+            <tbody>
+                {attempts.into_iter().map(|attempt| view! {
                     <tr>
-                        <th scope="col">"#"</th>
-                        <th scope="col">"State"</th>
-                        <th scope="col">"Worker"</th>
-                        <th scope="col">"Error"</th>
-                        <th scope="col">"Ended"</th>
+                        <td>{attempt.attempt}</td>
+                        <td><StateBadge state=attempt.state/></td>
+                        <td>{attempt.worker}</td>
+                        <td>{attempt.error.map(|error| format!("{}: {}", error.kind, error.message)).unwrap_or_default()}</td>
+                        <td><Time at=attempt.finished_at/></td>
                     </tr>
-                </thead>
-                <tbody>
-                    {detail.attempts.into_iter().map(|attempt| view! {
-                        <tr>
-                            <td>{attempt.attempt}</td>
-                            <td><StateBadge state=attempt.state/></td>
-                            <td>{attempt.worker}</td>
-                            <td>{attempt.error.map(|error| format!("{}: {}", error.kind, error.message)).unwrap_or_default()}</td>
-                            <td>{format::time(&attempt.finished_at)}</td>
-                        </tr>
-                    }).collect_view()}
-                </tbody>
-            </table>
-        })}
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// The lines the task wrote to its log.
+#[component]
+pub fn LogList(log: Vec<LogLine>) -> impl IntoView {
+    view! {
         <h3>"Log"</h3>
-        {if detail.log.is_empty() {
+        {if log.is_empty() {
             view! { <p class="muted">"The task wrote no log lines."</p> }.into_any()
         } else {
             view! {
                 <ol class="log">
-                    {detail.log.into_iter().map(|line| view! {
+                    {log.into_iter().map(|line| view! {
                         <li class=format!("log-{}", line.level)>
-                            <time datetime=line.at.clone()>{format::time(&line.at)}</time>
+                            <Time at=line.at.clone()/>
                             " "
                             <span class="log-level">{line.level.clone()}</span>
                             " "

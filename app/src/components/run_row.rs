@@ -1,22 +1,10 @@
-//! One run in a table: state, times, who, result, a refresh arrow and the
-//! action menu (copy id, arguments to the editor, run again, view info,
-//! cancel, copy as API call).
+//! One run in a table: state and progress, times, who, result, a refresh
+//! arrow and the action menu.
 
-use super::{ActionMenu, InfoDialog, LiveRuns, ProblemNotice, StateBadge, use_announcer, use_session};
+use super::{ProblemNotice, RunActions, RunMenu, StateBadge, Time, spawn_call, use_announcer};
 use crate::format;
 use leptos::prelude::*;
-use leptos_router::NavigateOptions;
-use types::{Problem, Role, Run};
-
-/// What the rows of a page can do besides their own requests.
-#[derive(Clone, Copy)]
-pub struct RunActions {
-    pub live: LiveRuns,
-    pub info: InfoDialog,
-    /// Puts a run's arguments into this page's editor; `None` where there is
-    /// none (the row then opens the task's page with them).
-    pub to_editor: Option<Callback<Run>>,
-}
+use types::{Problem, Run};
 
 /// A row for the run with this id in `rows`: it stays mounted while the run
 /// changes (an open menu stays open), and keeps its last state if the run
@@ -35,85 +23,17 @@ pub fn run_row(rows: Memo<Vec<Run>>, first: Run, show_task: bool) -> impl IntoVi
 pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
     let actions = expect_context::<RunActions>();
     let announcer = use_announcer();
-    let navigate = leptos_router::hooks::use_navigate();
-    let operator = use_session().is_some_and(|session| session.may(Role::Operator));
     let problem = RwSignal::new(None::<Problem>);
     let first = run.get_untracked();
     let id = first.id;
-    let short = id.to_string()[..8].to_owned();
+    let short = id.short();
     let columns = if show_task { 7 } else { 6 };
-    let unfinished = move || !run.read().state.is_finished();
-
     let refresh = move |_| {
-        leptos::task::spawn_local(async move {
-            match crate::rpc::poll_runs(vec![id]).await {
-                Ok(runs) => {
-                    actions.live.apply(&[id], runs);
-                    announcer.say("Refreshed.");
-                }
-                Err(error) => problem.set(Some(error)),
-            }
+        spawn_call(problem, crate::rpc::poll_runs(vec![id]), move |runs| {
+            actions.live.apply(&[id], runs);
+            announcer.say("Refreshed.");
         });
     };
-    let copy = move |text: String, what: &'static str| {
-        leptos::task::spawn_local(async move {
-            #[cfg(feature = "hydrate")]
-            match crate::browser::copy_to_clipboard(&text).await {
-                Ok(()) => announcer.say(format!("Copied {what}.")),
-                Err(message) => announcer.say(message),
-            }
-            #[cfg(not(feature = "hydrate"))]
-            let _ = (text, what);
-        });
-    };
-    let to_editor = move |_| {
-        let current = run.get_untracked();
-        if let Some(callback) = actions.to_editor {
-            callback.run(current);
-            announcer.say("Copied the arguments to the editor.");
-        } else {
-            let href = format!(
-                "/?task={}&arguments={}",
-                encode_query(&current.task),
-                encode_query(&current.arguments.to_string())
-            );
-            navigate(&href, NavigateOptions::default());
-        }
-    };
-    let run_again = move |_| {
-        leptos::task::spawn_local(async move {
-            match crate::rpc::rerun_run(id).await {
-                Ok(run) => {
-                    problem.set(None);
-                    actions.live.add(run);
-                    announcer.say("Started it again.");
-                }
-                Err(error) => problem.set(Some(error)),
-            }
-        });
-    };
-    let cancel = move |_| {
-        leptos::task::spawn_local(async move {
-            match crate::rpc::cancel_run(id).await {
-                Ok(run) => {
-                    problem.set(None);
-                    actions.live.update(run);
-                    announcer.say("Asked to cancel.");
-                }
-                Err(error) => problem.set(Some(error)),
-            }
-        });
-    };
-    let copy_curl = move |_| {
-        #[cfg(feature = "hydrate")]
-        let origin = crate::browser::origin();
-        #[cfg(not(feature = "hydrate"))]
-        let origin = String::new();
-        let current = run.get_untracked();
-        let impersonated = current.run_as.is_some() && current.run_as.as_deref() != Some(&current.started_by.name);
-        copy(format::curl_command(&origin, &current, impersonated), "the API call");
-    };
-
     view! {
         <tr class="run" data-run-id=id.to_string() data-state=move || run.read().state.as_str()>
             {show_task.then(|| view! {
@@ -123,82 +43,28 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
             })}
             <td class="run-state">
                 {move || view! { <StateBadge state=run.read().state/> }}
-                {move || {
-                    let current = run.get();
-                    current.progress.filter(|_| !current.state.is_finished()).map(|progress| {
-                        let percent = progress.fraction.map(|fraction| (fraction * 100.0).round());
-                        view! {
-                            <div class="progress">
-                                <progress max="100" value=percent.map(|percent| percent.to_string()) aria-label="Progress">
-                                    {percent.map(|percent| format!("{percent}%"))}
-                                </progress>
-                                <span class="progress-message">{progress.message.unwrap_or_default()}</span>
-                            </div>
-                        }
-                    })
-                }}
+                <RunProgress run/>
             </td>
             <td class="run-started">
-                <time datetime=first.created_at.clone()>{format::time(&first.created_at)}</time>
+                <Time at=first.created_at.clone()/>
             </td>
             <td class="run-who">{format::who(&first)}</td>
             <td class="run-duration">
-                {move || match run.read().duration_ms {
-                    Some(millis) => format::duration(millis),
-                    None if unfinished() => "…".to_owned(),
-                    None => "—".to_owned(),
-                }}
-            </td>
-            <td class="run-result" title=move || run.read().result.clone().unwrap_or_default()>
                 {move || {
                     let current = run.read();
-                    match (&current.result, &current.error) {
-                        (Some(result), _) => view! { <span>{format::cut(result, 80)}</span> }.into_any(),
-                        (None, Some(_)) => view! { <span class="muted">"No result — see View info"</span> }.into_any(),
-                        (None, None) => view! { <span class="muted">"—"</span> }.into_any(),
+                    match current.duration_ms {
+                        Some(millis) => format::duration(millis),
+                        None if !current.state.is_finished() => "…".to_owned(),
+                        None => "—".to_owned(),
                     }
                 }}
             </td>
+            <RunResult run/>
             <td class="run-actions">
                 <button type="button" class="icon-button" on:click=refresh aria-label=format!("Refresh run {short}") title="Refresh">
                     "↻"
                 </button>
-                <ActionMenu label=format!("Actions for run {short}") id=format!("run-{id}")>
-                    <li role="none">
-                        <button type="button" role="menuitem" on:click=move |_| copy(id.to_string(), "the task id")>
-                            "Copy task id"
-                        </button>
-                    </li>
-                    <li role="none">
-                        <button type="button" role="menuitem" on:click=to_editor>
-                            "Copy arguments to code editor"
-                        </button>
-                    </li>
-                    {operator.then(|| view! {
-                        <li role="none">
-                            <button type="button" role="menuitem" on:click=run_again>
-                                "Run again with same arguments"
-                            </button>
-                        </li>
-                    })}
-                    <li role="none">
-                        <button type="button" role="menuitem" on:click=move |_| actions.info.open(id)>
-                            "View info"
-                        </button>
-                    </li>
-                    <Show when=move || operator && unfinished()>
-                        <li role="none">
-                            <button type="button" role="menuitem" on:click=cancel>
-                                "Cancel"
-                            </button>
-                        </li>
-                    </Show>
-                    <li role="none">
-                        <button type="button" role="menuitem" on:click=copy_curl>
-                            "Copy as API call"
-                        </button>
-                    </li>
-                </ActionMenu>
+                <RunMenu run problem/>
             </td>
         </tr>
         {move || problem.get().map(|error| view! {
@@ -208,6 +74,42 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
                 </td>
             </tr>
         })}
+    }
+}
+
+/// The progress bar and message of a run under way.
+#[component]
+fn RunProgress(run: Memo<Run>) -> impl IntoView {
+    move || {
+        let current = run.get();
+        current.progress.filter(|_| !current.state.is_finished()).map(|progress| {
+            let percent = progress.fraction.map(|fraction| (fraction * 100.0).round());
+            view! {
+                <div class="progress">
+                    <progress max="100" value=percent.map(|percent| percent.to_string()) aria-label="Progress">
+                        {percent.map(|percent| format!("{percent}%"))}
+                    </progress>
+                    <span class="progress-message">{progress.message.unwrap_or_default()}</span>
+                </div>
+            }
+        })
+    }
+}
+
+/// The result, cut to fit (the whole of it on hover).
+#[component]
+fn RunResult(run: Memo<Run>) -> impl IntoView {
+    view! {
+        <td class="run-result" title=move || run.read().result.clone().unwrap_or_default()>
+            {move || {
+                let current = run.read();
+                match (&current.result, &current.error) {
+                    (Some(result), _) => view! { <span>{format::cut(result, 80)}</span> }.into_any(),
+                    (None, Some(_)) => view! { <span class="muted">"No result — see View info"</span> }.into_any(),
+                    (None, None) => view! { <span class="muted">"—"</span> }.into_any(),
+                }
+            }}
+        </td>
     }
 }
 

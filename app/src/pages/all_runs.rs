@@ -71,7 +71,7 @@ pub fn AllRunsPage() -> impl IntoView {
 #[component]
 fn LiveRunList(runs: Vec<Run>, next_before: Option<String>, info: InfoDialog) -> impl IntoView {
     let live = LiveRuns::new();
-    provide_context(RunActions { live, info, to_editor: None });
+    provide_context(RunActions { live, info, to_editor: None, edit_again: None });
     let limit = runs.len().max(1);
     let rows = Memo::new(move |_| live.merge(&runs, limit));
     crate::components::keep_polling(rows, live);

@@ -1,7 +1,7 @@
 //! Schedules: each cron schedule with its next fire time and last run;
 //! operators pause, resume and run them now.
 
-use crate::components::{Page, ProblemNotice, page_data, use_announcer, use_session};
+use crate::components::{Page, ProblemNotice, page_data, spawn_call, use_announcer, use_session};
 use crate::format;
 use crate::rpc::{list_schedules, run_schedule_now, set_schedule_paused};
 use leptos::prelude::*;
@@ -13,22 +13,18 @@ pub fn SchedulesPage() -> impl IntoView {
     let announcer = use_announcer();
     let problem = RwSignal::new(None::<Problem>);
     let act = move |call: ScheduleCall| {
-        leptos::task::spawn_local(async move {
-            let outcome = match call.clone() {
+        let outcome = async move {
+            match call {
                 ScheduleCall::Pause(name) => set_schedule_paused(name, true).await.map(|_| "Paused.".to_owned()),
                 ScheduleCall::Resume(name) => set_schedule_paused(name, false).await.map(|_| "Resumed.".to_owned()),
                 ScheduleCall::RunNow(name) => {
                     run_schedule_now(name).await.map(|run| format!("Started run {}.", run.id))
                 }
-            };
-            match outcome {
-                Ok(message) => {
-                    problem.set(None);
-                    announcer.say(message);
-                    schedules.refetch();
-                }
-                Err(error) => problem.set(Some(error)),
             }
+        };
+        spawn_call(problem, outcome, move |message| {
+            announcer.say(message);
+            schedules.refetch();
         });
     };
     view! {

@@ -1,23 +1,27 @@
 //! The Task starter: the configured tasks with search; the selected one's
-//! description, arguments editor and start buttons; and its live history.
+//! description, its start panel (form or JSON, presets, recent arguments,
+//! drafts) and its live history. The address carries the task and,
+//! optionally, arguments to fill in (`/?task=…&arguments=…`), so a link
+//! gives a colleague the same form.
 
 use crate::components::{
-    EditorCheck, History, InfoDialog, JsonEditor, LiveRuns, Page, ProblemNotice, RunActions, RunInfoDialog, page_data,
-    use_announcer, use_session,
+    Drafts, History, InfoDialog, LiveRuns, Page, RunActions, RunInfoDialog, StartPanel, StartPanelData, page_data,
 };
 use crate::format::pretty;
-use crate::rpc::{list_tasks, start_run, task_history};
+use crate::rpc::{list_presets, list_recent_arguments, list_tasks, task_history};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use serde::{Deserialize, Serialize};
-use types::{FieldError, Problem, Role, Run, Task};
+use types::{Run, RunId, Task};
 
-/// What the page loads: the tasks, the selected one, and its history.
+/// What the page loads: the tasks, the selected one, its history, and its
+/// presets and recent arguments.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct Starter {
     tasks: Vec<Task>,
     task: Option<Task>,
     history: Vec<Run>,
+    panel: StartPanelData,
 }
 
 #[component]
@@ -32,15 +36,25 @@ pub fn TaskStarterPage() -> impl IntoView {
                 let task = wanted
                     .and_then(|wanted| tasks.iter().find(|task| task.path == wanted).cloned())
                     .or_else(|| tasks.first().cloned());
-                let history = match &task {
-                    Some(task) => task_history(task.path.clone()).await?,
-                    None => Vec::new(),
+                let (history, panel) = match &task {
+                    Some(task) => {
+                        let path = task.path.clone();
+                        let (history, presets, recent) = futures::join!(
+                            task_history(path.clone()),
+                            list_presets(path.clone()),
+                            list_recent_arguments(path)
+                        );
+                        (history?, StartPanelData { presets: presets?, recent: recent? })
+                    }
+                    None => (Vec::new(), StartPanelData::default()),
                 };
-                Ok(Starter { tasks, task, history })
+                Ok(Starter { tasks, task, history, panel })
             })
         },
     );
     let info = InfoDialog::new();
+    // Drafts outlive the panel, which is made anew whenever the page's data reloads.
+    provide_context(Drafts::new());
     view! {
         <Page
             resource
@@ -50,7 +64,7 @@ pub fn TaskStarterPage() -> impl IntoView {
                     <div class="starter">
                         <TaskList tasks=page.tasks selected/>
                         {match page.task {
-                            Some(task) => view! { <TaskPanel task history=page.history info/> }.into_any(),
+                            Some(task) => view! { <TaskPanel task history=page.history panel=page.panel info/> }.into_any(),
                             None => view! { <p class="empty">"No tasks are configured."</p> }.into_any(),
                         }}
                     </div>
@@ -101,75 +115,64 @@ fn TaskList(tasks: Vec<Task>, selected: Option<String>) -> impl IntoView {
 }
 
 #[component]
-fn TaskPanel(task: Task, history: Vec<Run>, info: InfoDialog) -> impl IntoView {
-    let session = use_session();
-    let announcer = use_announcer();
-    let may_start = session.as_ref().is_some_and(|session| session.may(Role::Operator));
-    let impersonate = session.and_then(|session| session.0.impersonate_user);
+fn TaskPanel(task: Task, history: Vec<Run>, panel: StartPanelData, info: InfoDialog) -> impl IntoView {
+    let drafts = expect_context::<Drafts>();
+    let path = task.path.clone();
     let defaults = pretty(&task.default_arguments);
-    let from_query = use_query_map()
-        .get_untracked()
-        .get("arguments")
-        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
-        .map(|arguments| pretty(&arguments));
-    let text = RwSignal::new(from_query.unwrap_or_else(|| defaults.clone()));
-    let schema = task.arguments_schema.clone();
-    let check = Memo::new(move |_| EditorCheck::new(&text.read(), &schema));
-    let server_errors = RwSignal::new(Vec::<FieldError>::new());
-    let problem = RwSignal::new(None::<Problem>);
+    let query = use_query_map().get_untracked();
+    let linked = query.get("arguments").and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+    let linked_rerun = query.get("rerun_of").and_then(|id| id.parse::<RunId>().ok());
+    let initial = match &linked {
+        Some(arguments) => pretty(arguments),
+        None => drafts.get(&path).unwrap_or_else(|| defaults.clone()),
+    };
+    let text = RwSignal::new(initial);
+    let rerun_of = RwSignal::new(linked_rerun);
+    let edit = {
+        let path = path.clone();
+        Callback::new(move |new: String| {
+            drafts.keep(&path, &new);
+            text.set(new);
+        })
+    };
+    if let Some(arguments) = &linked {
+        drafts.keep(&path, &pretty(arguments));
+    }
+    // In the browser: the tab's draft from before a refresh, and an address
+    // that no longer fills in arguments (they are the draft now).
+    #[cfg(feature = "hydrate")]
+    {
+        let (path, linked) = (path.clone(), linked.is_some());
+        Effect::new(move |_| {
+            if linked {
+                crate::browser::replace_address(&format!("/?task={}", crate::components::encode_query(&path)));
+            } else if let Some(draft) = drafts.restored(&path).filter(|draft| *draft != text.get_untracked()) {
+                text.set(draft);
+            }
+        });
+    }
+    let reset = {
+        let path = path.clone();
+        Callback::new(move |()| {
+            drafts.drop_draft(&path);
+            rerun_of.set(None);
+            text.set(defaults.clone());
+        })
+    };
     let live = LiveRuns::new();
     provide_context(RunActions {
         live,
         info,
-        to_editor: Some(Callback::new(move |run: Run| {
-            text.set(pretty(&run.arguments));
+        to_editor: Some(Callback::new(move |run: Run| edit.run(pretty(&run.arguments)))),
+        edit_again: Some(Callback::new(move |run: Run| {
+            edit.run(pretty(&run.arguments));
+            rerun_of.set(Some(run.id));
         })),
     });
-
-    let path = task.path.clone();
-    let start = Action::new(move |impersonate: &bool| {
-        let (task, arguments, impersonate) = (path.clone(), text.get_untracked(), *impersonate);
-        async move { start_run(task, arguments, impersonate).await }
-    });
-    Effect::new(move |_| {
-        let Some(outcome) = start.value().get() else {
-            return;
-        };
-        match outcome {
-            Ok(run) => {
-                problem.set(None);
-                server_errors.set(Vec::new());
-                live.add(run);
-                announcer.say("Started.");
-            }
-            Err(error) => {
-                server_errors.set(error.errors.clone());
-                problem.set(Some(error));
-            }
-        }
-    });
-    let on_start = move |impersonate: bool| {
-        if !check.get_untracked().is_valid() {
-            problem.set(None);
-            announcer.say("The arguments need fixing first; nothing was started.");
-            #[cfg(feature = "hydrate")]
-            crate::browser::focus("arguments");
-            return;
-        }
-        start.dispatch(impersonate);
-    };
-    let facts = [
-        Some(format!("{} task", task.kind.as_str())),
-        Some(format!("keeps {} runs", task.history_limit)),
-        task.timeout_ms.map(|timeout| format!("stopped after {}", crate::format::duration(timeout))),
-        (task.max_attempts > 1).then(|| format!("up to {} attempts", task.max_attempts)),
-    ];
     let external = task.kind == types::TaskKind::External;
     view! {
         <section class="task-panel" aria-labelledby="task-title">
-            <h1 id="task-title">{task.path.clone()}</h1>
-            <p class="description">{task.description.clone()}</p>
-            <p class="facts">{facts.into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
+            <TaskFacts task=task.clone()/>
             {if external {
                 view! {
                     <p class="note">
@@ -180,43 +183,25 @@ fn TaskPanel(task: Task, history: Vec<Run>, info: InfoDialog) -> impl IntoView {
                 }
                     .into_any()
             } else {
-                view! {
-                    <JsonEditor text defaults check server_errors/>
-                    {may_start
-                        .then(|| {
-                            view! {
-                                <div class="start-buttons">
-                                    <button
-                                        type="button"
-                                        class="button-primary"
-                                        disabled=move || start.pending().get()
-                                        on:click=move |_| on_start(false)
-                                    >
-                                        "Start task as logged in user"
-                                    </button>
-                                    {impersonate
-                                        .map(|user| {
-                                            view! {
-                                                <button
-                                                    type="button"
-                                                    class="button-secondary"
-                                                    disabled=move || start.pending().get()
-                                                    on:click=move |_| on_start(true)
-                                                >
-                                                    {format!("Start task as user {user}")}
-                                                </button>
-                                            }
-                                        })}
-                                </div>
-                            }
-                        })}
-                    {move || {
-                        problem.get().filter(|problem| problem.errors.is_empty()).map(|problem| view! { <ProblemNotice problem/> })
-                    }}
-                }
-                    .into_any()
+                view! { <StartPanel task=task.clone() data=panel text edit reset rerun_of live/> }.into_any()
             }}
             <History task base=history live/>
         </section>
+    }
+}
+
+/// The task's path, description and settings.
+#[component]
+fn TaskFacts(task: Task) -> impl IntoView {
+    let facts = [
+        Some(format!("{} task", task.kind.as_str())),
+        Some(format!("keeps {} runs", task.history_limit)),
+        task.timeout_ms.map(|timeout| format!("stopped after {}", crate::format::duration(timeout))),
+        (task.max_attempts > 1).then(|| format!("up to {} attempts", task.max_attempts)),
+    ];
+    view! {
+        <h1 id="task-title">{task.path.clone()}</h1>
+        <p class="description">{task.description.clone()}</p>
+        <p class="facts">{facts.into_iter().flatten().collect::<Vec<_>>().join(" · ")}</p>
     }
 }

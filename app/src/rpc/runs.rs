@@ -7,32 +7,27 @@ use types::{Problem, Run, RunDetail, RunFilter, RunId, RunList};
 /// The current state of these runs, in one request.
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn poll_runs(ids: Vec<RunId>) -> Result<Vec<Run>, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.runs(&principal, &ids).await)
+    server::call(|port, who| async move { port.runs(&who, &ids).await }).await
 }
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn get_run_detail(id: RunId) -> Result<RunDetail, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.run_detail(&principal, id).await)
+    server::call(|port, who| async move { port.run_detail(&who, id).await }).await
 }
 
 #[server(client = super::CsrfClient, input = Json)]
 pub async fn rerun_run(id: RunId) -> Result<Run, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.rerun(&principal, id).await)
+    server::call(|port, who| async move { port.rerun(&who, id).await }).await
 }
 
 #[server(client = super::CsrfClient, input = Json)]
 pub async fn cancel_run(id: RunId) -> Result<Run, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.cancel(&principal, id).await)
+    server::call(|port, who| async move { port.cancel(&who, id).await }).await
 }
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_runs(filter: RunFilter) -> Result<RunList, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.list_runs(&principal, &filter).await)
+    server::call(|port, who| async move { port.list_runs(&who, &filter).await }).await
 }
 
 #[cfg(feature = "ssr")]

@@ -6,20 +6,17 @@ use types::{Problem, Run, Schedule};
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_schedules() -> Result<Vec<Schedule>, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.schedules(&principal).await)
+    server::call(|port, who| async move { port.schedules(&who).await }).await
 }
 
 #[server(client = super::CsrfClient, input = Json)]
 pub async fn set_schedule_paused(name: String, paused: bool) -> Result<Schedule, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.set_schedule_paused(&principal, &name, paused).await)
+    server::call(|port, who| async move { port.set_schedule_paused(&who, &name, paused).await }).await
 }
 
 #[server(client = super::CsrfClient, input = Json)]
 pub async fn run_schedule_now(name: String) -> Result<Run, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.run_schedule_now(&principal, &name).await)
+    server::call(|port, who| async move { port.run_schedule_now(&who, &name).await }).await
 }
 
 #[cfg(feature = "ssr")]

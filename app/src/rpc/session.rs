@@ -8,18 +8,18 @@ use types::{Problem, SessionInfo};
 #[server(client = super::CsrfClient, input = GetUrl)]
 #[allow(clippy::unused_async)]
 pub async fn get_session() -> Result<Option<SessionInfo>, Problem> {
-    let console = server::console()?;
-    Ok(server::caller().map(|caller| console.session_info(&caller)))
+    let port = server::port()?;
+    Ok(server::caller().map(|caller| port.session_info(&caller)))
 }
 
 /// Checks the name and password, sets the session cookie, goes to `next`.
 #[server(client = super::CsrfClient)]
 pub async fn sign_in(name: String, password: String, next: Option<String>) -> Result<(), Problem> {
-    let console = server::console()?;
+    let port = server::port()?;
     let peer = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::console::PeerAddress>().cloned());
+        .and_then(|parts| parts.extensions.get::<crate::port::PeerAddress>().cloned());
     let cookie =
-        server::respond(console.sign_in(name.trim(), &password, peer.as_ref().map(|peer| peer.0.as_str())).await)?;
+        server::respond(port.sign_in(name.trim(), &password, peer.as_ref().map(|peer| peer.0.as_str())).await)?;
     set_cookie(&cookie);
     leptos_axum::redirect(same_site_path(next.as_deref()));
     Ok(())
@@ -42,9 +42,9 @@ pub fn same_site_path(next: Option<&str>) -> &str {
 /// Ends the session and goes to the sign-in page.
 #[server(client = super::CsrfClient)]
 pub async fn sign_out() -> Result<(), Problem> {
-    let console = server::console()?;
+    let port = server::port()?;
     if let Some(caller) = server::caller() {
-        let cookie = server::respond(console.sign_out(&caller).await)?;
+        let cookie = server::respond(port.sign_out(&caller).await)?;
         set_cookie(&cookie);
     }
     leptos_axum::redirect("/login");

@@ -2,34 +2,22 @@
 
 use leptos::prelude::*;
 use server_fn::codec::{GetUrl, Json};
-use types::{Problem, Run, Task};
-#[cfg(feature = "ssr")]
-use types::{RunAs, StartRequest};
+use types::{Problem, Run, StartRequest, Task};
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_tasks() -> Result<Vec<Task>, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.tasks(&principal).await)
+    server::call(|port, who| async move { port.tasks(&who).await }).await
 }
 
-/// Starts `task` with `arguments` (JSON text), as the caller or the impersonation user.
+/// Starts a run of `task`: the same request as `POST /api/v1/tasks/{path}/runs`.
 #[server(client = super::CsrfClient, input = Json)]
-pub async fn start_run(task: String, arguments: String, impersonate: bool) -> Result<Run, Problem> {
-    let (console, principal) = server::authenticated()?;
-    let arguments = match serde_json::from_str(&arguments) {
-        Ok(arguments) => arguments,
-        Err(error) => {
-            return server::respond(Err(Problem::bad_request(format!("The arguments are not JSON: {error}"))));
-        }
-    };
-    let run_as = if impersonate { RunAs::Impersonated } else { RunAs::Me };
-    server::respond(console.start(&principal, &task, StartRequest { arguments, run_as }).await)
+pub async fn start_run(task: String, request: StartRequest) -> Result<Run, Problem> {
+    server::call(|port, who| async move { port.start(&who, &task, request).await }).await
 }
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn task_history(task: String) -> Result<Vec<Run>, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.history(&principal, &task).await)
+    server::call(|port, who| async move { port.history(&who, &task).await }).await
 }
 
 #[cfg(feature = "ssr")]

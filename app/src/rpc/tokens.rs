@@ -6,20 +6,17 @@ use types::{ApiToken, CreatedToken, NewToken, Problem};
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_tokens() -> Result<Vec<ApiToken>, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.tokens(&principal).await)
+    server::call(|port, who| async move { port.tokens(&who).await }).await
 }
 
 #[server(client = super::CsrfClient, input = Json)]
 pub async fn create_token(token: NewToken) -> Result<CreatedToken, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.create_token(&principal, token).await)
+    server::call(|port, who| async move { port.create_token(&who, token).await }).await
 }
 
 #[server(client = super::CsrfClient, input = Json)]
 pub async fn revoke_token(id: String) -> Result<ApiToken, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.revoke_token(&principal, &id).await)
+    server::call(|port, who| async move { port.revoke_token(&who, &id).await }).await
 }
 
 #[cfg(feature = "ssr")]

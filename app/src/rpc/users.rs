@@ -6,20 +6,17 @@ use types::{NewUser, Problem, User};
 
 #[server(client = super::CsrfClient, input = GetUrl)]
 pub async fn list_users() -> Result<Vec<User>, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.users(&principal).await)
+    server::call(|port, who| async move { port.users(&who).await }).await
 }
 
 #[server(client = super::CsrfClient, input = Json)]
 pub async fn add_user(user: NewUser) -> Result<User, Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.add_user(&principal, user).await)
+    server::call(|port, who| async move { port.add_user(&who, user).await }).await
 }
 
 #[server(client = super::CsrfClient, input = Json)]
 pub async fn delete_user(name: String) -> Result<(), Problem> {
-    let (console, principal) = server::authenticated()?;
-    server::respond(console.delete_user(&principal, &name).await)
+    server::call(|port, who| async move { port.delete_user(&who, &name).await }).await
 }
 
 #[cfg(feature = "ssr")]

@@ -2,7 +2,8 @@
 //! bits, so a fast hash (SHA-256) is enough to store them: nobody can guess
 //! a token from its hash, and lookups stay cheap.
 
-use sha2::{Digest, Sha256};
+use crate::fingerprint::hex;
+pub use crate::fingerprint::sha256_hex;
 
 /// A new random token: `prefix` then 64 hex digits.
 pub fn random_token(prefix: &str) -> String {
@@ -12,25 +13,11 @@ pub fn random_token(prefix: &str) -> String {
     format!("{prefix}{}", hex(&bytes))
 }
 
-/// SHA-256 of `text`, in hex.
-pub fn sha256_hex(text: &str) -> String {
-    hex(&Sha256::digest(text.as_bytes()))
-}
-
 /// Whether two secrets are equal, taking as long wherever they differ (so the
 /// time of a comparison does not tell how much of a guess was right).
 pub fn same_secret(left: &str, right: &str) -> bool {
     let (left, right) = (left.as_bytes(), right.as_bytes());
     left.len() == right.len() && left.iter().zip(right).fold(0_u8, |differ, (a, b)| differ | (a ^ b)) == 0
-}
-
-fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes
-        .iter()
-        .flat_map(|byte| [DIGITS[usize::from(byte >> 4)], DIGITS[usize::from(byte & 0xf)]])
-        .map(char::from)
-        .collect()
 }
 
 /// A password for a new account: 20 characters that are easy to copy.
@@ -50,7 +37,6 @@ mod tests {
         let (first, second) = (random_token("ts_"), random_token("ts_"));
         assert!(first.starts_with("ts_") && first.len() == 3 + 64);
         assert_ne!(first, second);
-        assert_eq!(sha256_hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
         assert_eq!(random_password().len(), 20);
     }
 

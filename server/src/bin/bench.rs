@@ -128,7 +128,7 @@ fn bench_principal() -> Principal {
 }
 
 fn request() -> StartRequest {
-    StartRequest { arguments: serde_json::json!({}), run_as: types::RunAs::Me }
+    StartRequest { arguments: serde_json::json!({}), ..StartRequest::default() }
 }
 
 /// Waits until `count` runs have finished in this process.

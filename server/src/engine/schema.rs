@@ -86,7 +86,7 @@ mod tests {
         assert_eq!(errors.len(), 3, "{errors:?}");
         assert!(errors.iter().any(|error| error.pointer == "/number"));
         assert!(errors.iter().any(|error| error.pointer == "/code"));
-        assert!(errors.iter().any(|error| error.pointer.is_empty() && error.message.contains("text")));
+        assert!(errors.iter().any(|error| error.pointer == "/text" && error.message.contains("required")));
         assert!(validator.check(&json!({"text": "x", "number": 1, "code": "ABC"})).is_empty());
     }
 

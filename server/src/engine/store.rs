@@ -1,5 +1,5 @@
-//! The store: every statement on runs, attempts, log lines and schedules,
-//! and nowhere else. The runs table is the queue and the history at once.
+//! The store: every statement on runs, attempts, log lines, schedules,
+//! presets and recent arguments, and nowhere else. The runs table is the queue and the history at once.
 //! Statements are written once for both databases (see `db::statement`);
 //! where they must differ (row locks, notifications) the backend decides.
 //! Functions take and return the engine's values and the API's types, never
@@ -16,7 +16,9 @@ mod finish;
 mod history;
 mod insert;
 mod lease;
+mod presets;
 pub mod read;
+mod recent;
 mod reports;
 mod schedules;
 
@@ -29,6 +31,8 @@ pub use finish::{Settlement, finish};
 pub use history::trim_history;
 pub use insert::insert_runs;
 pub use lease::{LostRun, Renewed, heartbeat, lost_runs, requeue_owned, rescue};
+pub use presets::{Written, delete_preset, find_preset, insert_preset, list_presets, update_preset};
+pub use recent::recent_arguments;
 pub use reports::{log, progress};
 pub use schedules::{
     StoredSchedule, due_schedules, find_schedule, fire_tick, list_schedules, next_tick, record_run_now, set_paused,

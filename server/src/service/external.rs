@@ -4,9 +4,9 @@
 //! different one under a used id is refused.
 
 use super::{Service, ServiceError, require};
-use crate::auth::secret::sha256_hex;
 use crate::engine::store::{self, Report};
 use crate::engine::{NewRun, new_run};
+use crate::fingerprint::sha256_hex;
 use types::{
     Actor, ActorKind, Origin, Principal, ReportRequest, Role, Run, RunError, RunId, RunState, TaskKind, TrackRequest,
 };

@@ -30,8 +30,26 @@ impl Service {
         request: StartRequest,
         origin: Origin,
     ) -> Result<Run, ServiceError> {
-        let run = self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, None)?;
+        if let Some(original) = request.rerun_of {
+            self.check_rerun_of(path, original).await?;
+        }
+        let run =
+            self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, request.rerun_of)?;
         self.insert(run).await
+    }
+
+    /// A start linked to an earlier run ("edit and run again") must name a
+    /// run of the same task. One trimmed from the history since is no
+    /// longer known; the link is kept all the same.
+    async fn check_rerun_of(&self, path: &str, original: RunId) -> Result<(), ServiceError> {
+        match self.find_run(original).await {
+            Ok(run) if run.task != path => Err(ServiceError::Unprocessable(format!(
+                "rerun_of: run {original} is a run of {}, not of {path}.",
+                run.task
+            ))),
+            Ok(_) | Err(ServiceError::NotFound(_)) => Ok(()),
+            Err(error) => Err(error),
+        }
     }
 
     /// Starts a run as any user (`None`: as the caller); admins only, for the command line.
@@ -64,7 +82,9 @@ impl Service {
     ) -> Result<Vec<Run>, ServiceError> {
         let runs = requests
             .into_iter()
-            .map(|request| self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, None))
+            .map(|request| {
+                self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, request.rerun_of)
+            })
             .collect::<Result<Vec<_>, _>>()?;
         self.engine.start_many(&runs).await?;
         Ok(runs.iter().map(NewRun::to_run).collect())

@@ -4,6 +4,7 @@
 mod extract;
 mod health;
 pub mod openapi;
+mod presets;
 mod responses;
 mod runs;
 mod schedules;
@@ -23,6 +24,7 @@ pub fn router() -> Router<AppState> {
         .merge(tasks::router())
         .merge(runs::router())
         .merge(schedules::router())
+        .merge(presets::router())
         .route("/openapi.json", get(openapi::document))
         .fallback(no_such_endpoint)
 }

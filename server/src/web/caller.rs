@@ -1,5 +1,5 @@
 //! Who is asking, for every request: a bearer token, or a session cookie.
-//! The answer goes into the request's extensions as an `app::console::Caller`,
+//! The answer goes into the request's extensions as an `app::port::Caller`,
 //! with the client's address as a `PeerAddress`.
 //!
 //! Unsafe requests (anything but GET, HEAD, OPTIONS) are refused when their
@@ -13,7 +13,7 @@ use super::problem::ApiError;
 use super::state::AppState;
 use crate::auth::secret::same_secret;
 use crate::service::ServiceError;
-use app::console::{Caller, PeerAddress};
+use app::port::{Caller, PeerAddress};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
@@ -54,7 +54,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
     }
     let path = request.uri().path().to_owned();
     if request.method() == Method::GET {
-        if caller.is_none() && state.pages.contains(&path) {
+        if caller.is_none() && is_page(&state.pages, &path) {
             let next_page = request.uri().path_and_query().map_or("/", |whole| whole.as_str());
             return Redirect::to(&format!("/login?next={}", app::components::encode_query(next_page))).into_response();
         }
@@ -103,6 +103,20 @@ async fn authenticate(state: &AppState, headers: &HeaderMap, https: bool) -> Res
     })
 }
 
+/// Whether `path` is one of the console's pages (`/runs/:id` matches `/runs/01…`).
+fn is_page(pages: &[String], path: &str) -> bool {
+    pages.iter().any(|page| {
+        let (mut wanted, mut given) = (page.split('/'), path.split('/'));
+        loop {
+            match (wanted.next(), given.next()) {
+                (None, None) => return true,
+                (Some(part), Some(segment)) if part == segment || (part.starts_with(':') && !segment.is_empty()) => {}
+                _ => return false,
+            }
+        }
+    })
+}
+
 /// The token of an `Authorization: Bearer TOKEN` header (the scheme in any case).
 fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     headers.get_all(header::AUTHORIZATION).iter().filter_map(|value| value.to_str().ok()).find_map(|value| {
@@ -131,7 +145,7 @@ fn check_origin(headers: &HeaderMap, public_url: Option<&str>) -> Result<(), Pro
 
 #[cfg(test)]
 mod tests {
-    use super::{bearer_token, check_origin};
+    use super::{bearer_token, check_origin, is_page};
     use axum::http::{HeaderMap, HeaderValue, header};
 
     fn headers(origin: &str, host: &str) -> HeaderMap {
@@ -149,6 +163,14 @@ mod tests {
         assert!(check_origin(&headers("https://tasks.example.com", "10.0.0.5:3000"), public).is_ok());
         assert!(check_origin(&headers("http://tasks.example.com", "10.0.0.5:3000"), public).is_err());
         assert!(check_origin(&HeaderMap::new(), None).is_ok(), "no Origin: not a browser's cross-site request");
+    }
+
+    #[test]
+    fn pages_with_parameters_match_their_paths() {
+        let pages = vec!["/".to_owned(), "/runs".to_owned(), "/runs/:id".to_owned()];
+        assert!(is_page(&pages, "/runs/01a2"));
+        assert!(is_page(&pages, "/runs") && is_page(&pages, "/"));
+        assert!(!is_page(&pages, "/runs/01a2/more") && !is_page(&pages, "/pkg/x.js") && !is_page(&pages, "/runs/"));
     }
 
     #[test]

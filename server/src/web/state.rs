@@ -3,7 +3,7 @@
 
 use crate::metrics::Metrics;
 use crate::service::Service;
-use app::console::SharedConsole;
+use app::port::SharedPort;
 use axum::extract::FromRef;
 use leptos::prelude::LeptosOptions;
 use std::sync::Arc;
@@ -12,7 +12,7 @@ use std::sync::Arc;
 #[derive(Clone)]
 pub struct AppState {
     pub service: Service,
-    pub console: SharedConsole,
+    pub port: SharedPort,
     pub metrics: Arc<Metrics>,
     pub leptos: LeptosOptions,
     /// The console's page paths: without a session they redirect to sign-in.

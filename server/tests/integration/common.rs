@@ -275,5 +275,5 @@ pub fn viewer() -> Principal {
 
 /// `StartRequest` with these arguments, as the caller.
 pub fn args(arguments: serde_json::Value) -> types::StartRequest {
-    types::StartRequest { arguments, run_as: types::RunAs::Me }
+    types::StartRequest { arguments, ..types::StartRequest::default() }
 }

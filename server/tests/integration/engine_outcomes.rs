@@ -9,7 +9,7 @@ use types::{ActorKind, Origin, RunAs, RunState, StartRequest};
 
 on_both_databases!(a_value_is_success_and_both_names_are_recorded, |database: Database| async move {
     let app = TestApp::new(database).await;
-    let request = StartRequest { arguments: json!({"text": "hello"}), run_as: RunAs::Impersonated };
+    let request = StartRequest { arguments: json!({"text": "hello"}), run_as: RunAs::Impersonated, rerun_of: None };
     let started = app.service().start(&admin(), "examples.tasks.example_task", request, Origin::Ui).await.unwrap();
     assert_eq!(started.state, RunState::Pending);
     let run = app.finished(started.id).await;

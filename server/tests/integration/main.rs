@@ -11,6 +11,7 @@ mod api_access;
 mod api_hostile;
 mod api_input;
 mod api_openapi;
+mod api_presets;
 mod api_security;
 mod api_sign_in;
 mod cli;

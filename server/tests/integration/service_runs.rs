@@ -23,7 +23,7 @@ on_both_databases!(roles_decide_who_starts_and_as_whom, |database: Database| asy
     let app = TestApp::with_config(database, test_config(), false).await;
     let viewer_start = app.service().start(&viewer(), "examples.tasks.dummy_task", args(json!({})), Origin::Ui).await;
     assert!(matches!(viewer_start, Err(ServiceError::Forbidden(_))));
-    let as_batch = StartRequest { arguments: json!({}), run_as: RunAs::Impersonated };
+    let as_batch = StartRequest { arguments: json!({}), run_as: RunAs::Impersonated, rerun_of: None };
     let operator_as_batch =
         app.service().start(&operator(), "examples.tasks.dummy_task", as_batch.clone(), Origin::Ui).await;
     assert!(matches!(operator_as_batch, Err(ServiceError::Forbidden(_))), "only admins impersonate by default");

@@ -13,9 +13,25 @@ fn defaults_of(schema: &Value, root: &Value, depth: usize) -> Value {
     if depth > 16 {
         return Value::Null;
     }
-    let schema = resolve(schema, root);
-    if let Some(default) = schema.get("default") {
+    // A default beside a `$ref` wins over the referenced schema's.
+    if let Some(default) = schema.get("default").or_else(|| resolve(schema, root).get("default")) {
         return default.clone();
+    }
+    let schema = resolve(schema, root);
+    if let Some(fixed) = schema.get("const") {
+        return fixed.clone();
+    }
+    if let Some(first) = schema.get("enum").and_then(Value::as_array).and_then(|values| values.first()) {
+        return first.clone();
+    }
+    // A choice of shapes starts as its first shape.
+    if let Some(first) = schema
+        .get("oneOf")
+        .or_else(|| schema.get("anyOf"))
+        .and_then(Value::as_array)
+        .and_then(|options| options.first())
+    {
+        return defaults_of(first, root, depth + 1);
     }
     match type_of(schema) {
         Some("object") => {
@@ -27,8 +43,9 @@ fn defaults_of(schema: &Value, root: &Value, depth: usize) -> Value {
             let mut object = Map::new();
             if let Some(properties) = schema.get("properties").and_then(Value::as_object) {
                 for (name, property) in properties {
-                    let property = resolve(property, root);
-                    if property.get("default").is_some() || required.contains(&name.as_str()) {
+                    let has_default =
+                        property.get("default").is_some() || resolve(property, root).get("default").is_some();
+                    if has_default || required.contains(&name.as_str()) {
                         object.insert(name.clone(), defaults_of(property, root, depth + 1));
                     }
                 }
@@ -62,5 +79,26 @@ mod tests {
             "$defs": {"Inner": {"type": "object", "properties": {"flag": {"type": "boolean", "default": true}}}}
         });
         assert_eq!(default_arguments(&schema), json!({"text": "", "number": 5, "inner": {"flag": true}}));
+    }
+
+    #[test]
+    fn a_default_beside_a_reference_and_a_choice_of_shapes_are_filled_in() {
+        let schema = json!({
+            "type": "object",
+            "properties": {
+                "period": {"$ref": "#/$defs/Period", "default": "weekly"},
+                "level": {"enum": ["low", "high"]},
+                "destination": {"oneOf": [
+                    {"type": "object", "properties": {"kind": {"type": "string", "const": "inbox"}}, "required": ["kind"]},
+                    {"type": "object", "properties": {"kind": {"type": "string", "const": "folder"}}, "required": ["kind"]}
+                ]}
+            },
+            "required": ["level", "destination"],
+            "$defs": {"Period": {"type": "string", "enum": ["daily", "weekly"]}}
+        });
+        assert_eq!(
+            default_arguments(&schema),
+            json!({"period": "weekly", "level": "low", "destination": {"kind": "inbox"}})
+        );
     }
 }

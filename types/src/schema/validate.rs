@@ -115,9 +115,10 @@ impl<'a> Checker<'a> {
         errors: &mut Vec<FieldError>,
         depth: usize,
     ) {
+        // A missing property is reported where it belongs, so a form can show it at its field.
         for name in keywords.get("required").and_then(Value::as_array).into_iter().flatten().filter_map(Value::as_str) {
             if !object.contains_key(name) {
-                errors.push(error(at, format!("\"{name}\" is a required property")));
+                errors.push(error(&format!("{at}/{}", escape(name)), format!("\"{name}\" is a required property")));
             }
         }
         let count = object.len() as u64;
@@ -412,7 +413,8 @@ mod tests {
         let arguments = json!({"number": -1.5, "mode": "warp", "tags": ["a", 2], "extra": true});
         let errors = check(&schema(), &arguments);
         let at = |pointer: &str| errors.iter().filter(|error| error.pointer == pointer).count();
-        assert_eq!(at(""), 2, "{errors:?}"); // text is missing; extra is unexpected
+        assert_eq!(at(""), 1, "{errors:?}"); // extra is unexpected
+        assert_eq!(at("/text"), 1, "{errors:?}"); // text is missing
         assert_eq!(at("/number"), 1, "{errors:?}"); // not an integer (so no range check)
         assert_eq!(at("/mode"), 1, "{errors:?}");
         assert_eq!(at("/tags/1"), 1, "{errors:?}");
@@ -432,7 +434,8 @@ mod tests {
         let arguments = json!({"text": "", "number": -1, "tags": ["a", "a"], "day": "2023-02-29", "step": 0.7});
         let errors = check(&schema(), &arguments);
         let pointers: Vec<&str> = errors.iter().map(|error| error.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/day", "/number", "/step", "/tags", "/text"], "{errors:?}");
+        // In the order of the schema's properties.
+        assert_eq!(pointers, ["/text", "/number", "/tags", "/day", "/step"], "{errors:?}");
     }
 
     #[test]

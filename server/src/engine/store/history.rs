@@ -1,5 +1,6 @@
 //! The history cap: keep the newest N runs of a task, never deleting a run
-//! that has not finished.
+//! that has not finished (and keeping the arguments of those it deletes
+//! among the task's recent arguments).
 //!
 //! A trim runs in its own transaction after the change it follows has
 //! committed, behind a per-task advisory lock on PostgreSQL: trims of one
@@ -9,6 +10,7 @@
 
 use super::error::StoreError;
 use super::finished_states_sql;
+use super::recent::keep_arguments;
 use crate::db::{Backend, Db, statement};
 use sea_orm::{ConnectionTrait, TransactionTrait};
 
@@ -30,7 +32,8 @@ pub async fn trim_history(db: &Db, task: &str, limit: u32) -> Result<u64, StoreE
     Ok(deleted)
 }
 
-/// The DELETE itself, on a connection or inside a transaction.
+/// The DELETE itself, inside the trim's transaction. The arguments of the
+/// runs it deletes are kept among the task's recent arguments.
 async fn trim_in(
     backend: Backend,
     connection: &impl ConnectionTrait,
@@ -39,10 +42,16 @@ async fn trim_in(
 ) -> Result<u64, StoreError> {
     let sql = format!(
         "DELETE FROM runs WHERE task = $1 AND state IN {finished} AND (created_at, id) < \
-         (SELECT created_at, id FROM runs WHERE task = $1 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2)",
+         (SELECT created_at, id FROM runs WHERE task = $1 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2) \
+         RETURNING arguments, created_at",
         finished = finished_states_sql()
     );
     let offset = i64::from(limit.max(1) - 1);
-    let result = connection.execute_raw(statement(backend, &sql, vec![task.into(), offset.into()])).await?;
-    Ok(result.rows_affected())
+    let rows = connection.query_all_raw(statement(backend, &sql, vec![task.into(), offset.into()])).await?;
+    let leaving = rows
+        .iter()
+        .map(|row| Ok((row.try_get::<String>("", "arguments")?, row.try_get::<i64>("", "created_at")?)))
+        .collect::<Result<Vec<_>, sea_orm::DbErr>>()?;
+    keep_arguments(backend, connection, task, &leaving).await?;
+    Ok(u64::try_from(leaving.len()).unwrap_or(u64::MAX))
 }

@@ -5,7 +5,7 @@
 use crate::db::text::nul_pointers;
 use crate::web::caller::RefusedCredentials;
 use crate::web::problem::ApiError;
-use app::console::Caller;
+use app::port::Caller;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;

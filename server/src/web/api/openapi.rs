@@ -1,10 +1,11 @@
 //! The OpenAPI 3.1 document of the API, generated from the handlers and the
-//! types in `app`.
+//! types of the `types` crate.
 
 use axum::Json;
 use types::{
-    Actor, ActorKind, Attempt, FieldError, LogLine, Origin, Problem, Progress, ReportRequest, Run, RunAs, RunDetail,
-    RunError, RunId, RunList, RunState, Schedule, ScheduleList, StartRequest, Task, TaskKind, TaskList, TrackRequest,
+    Actor, ActorKind, Attempt, FieldError, LogLine, NewPreset, Origin, Preset, PresetChange, PresetList, Problem,
+    Progress, RecentArguments, RecentList, ReportRequest, Run, RunAs, RunDetail, RunError, RunId, RunList, RunState,
+    Schedule, ScheduleList, StartRequest, Task, TaskKind, TaskList, TrackRequest,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
@@ -28,11 +29,16 @@ use utoipa::{Modify, OpenApi};
         super::schedules::pause,
         super::schedules::resume,
         super::schedules::run_now,
+        super::presets::list,
+        super::presets::create,
+        super::presets::change,
+        super::presets::remove,
+        super::presets::recent,
     ),
     components(schemas(
         Task, TaskKind, TaskList, Run, RunId, RunState, RunError, Origin, Actor, ActorKind, Progress, RunDetail,
         Attempt, LogLine, RunList, StartRequest, RunAs, TrackRequest, ReportRequest, Schedule, ScheduleList, Problem,
-        FieldError
+        FieldError, Preset, NewPreset, PresetChange, PresetList, RecentArguments, RecentList
     )),
     modifiers(&Security),
     security(("bearer" = [])),

@@ -36,3 +36,11 @@ pub enum NoSuchSchedule {
     #[response(status = 404, description = "No such schedule.", content_type = "application/problem+json")]
     NotFound(Problem),
 }
+
+/// 404 for an unknown preset (or task).
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "it only documents the answer")]
+pub enum NoSuchPreset {
+    #[response(status = 404, description = "No such task or preset.", content_type = "application/problem+json")]
+    NotFound(Problem),
+}

@@ -1,21 +1,21 @@
-//! The console's server side: `app::console::Console` over the service
+//! The console's server side: `app::port::ServerPort` over the service
 //! layer, so the server functions and the REST API share every rule.
 
 use super::cookies;
 use crate::service::{Service, ServiceError};
-use app::console::{Caller, Console};
+use app::port::{Caller, ServerPort};
 use types::{
-    ApiToken, CreatedToken, NewToken, NewUser, Origin, Principal, Problem, Run, RunDetail, RunFilter, RunId, RunList,
-    Schedule, SessionInfo, StartRequest, Task, User,
+    ApiToken, CreatedToken, NewPreset, NewToken, NewUser, Origin, Preset, PresetChange, Principal, Problem,
+    RecentArguments, Run, RunDetail, RunFilter, RunId, RunList, Schedule, SessionInfo, StartRequest, Task, User,
 };
 
-pub struct ConsoleAdapter {
+pub struct ServicePort {
     service: Service,
 }
 
-impl ConsoleAdapter {
-    pub fn new(service: Service) -> ConsoleAdapter {
-        ConsoleAdapter { service }
+impl ServicePort {
+    pub fn new(service: Service) -> ServicePort {
+        ServicePort { service }
     }
 }
 
@@ -24,7 +24,7 @@ fn problem(error: ServiceError) -> Problem {
 }
 
 #[async_trait::async_trait]
-impl Console for ConsoleAdapter {
+impl ServerPort for ServicePort {
     fn session_info(&self, caller: &Caller) -> SessionInfo {
         SessionInfo {
             user: caller.principal.name.clone(),
@@ -78,6 +78,32 @@ impl Console for ConsoleAdapter {
 
     async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, Problem> {
         self.service.list_runs(principal, filter).await.map_err(problem)
+    }
+
+    async fn presets(&self, principal: &Principal, task: &str) -> Result<Vec<Preset>, Problem> {
+        self.service.presets(principal, task).await.map_err(problem)
+    }
+
+    async fn create_preset(&self, principal: &Principal, task: &str, preset: NewPreset) -> Result<Preset, Problem> {
+        self.service.create_preset(principal, task, preset).await.map_err(problem)
+    }
+
+    async fn change_preset(
+        &self,
+        principal: &Principal,
+        task: &str,
+        id: &str,
+        change: PresetChange,
+    ) -> Result<Preset, Problem> {
+        self.service.change_preset(principal, task, id, change).await.map_err(problem)
+    }
+
+    async fn delete_preset(&self, principal: &Principal, task: &str, id: &str) -> Result<(), Problem> {
+        self.service.delete_preset(principal, task, id).await.map_err(problem)
+    }
+
+    async fn recent_arguments(&self, principal: &Principal, task: &str) -> Result<Vec<RecentArguments>, Problem> {
+        self.service.recent_arguments(principal, task).await.map_err(problem)
     }
 
     async fn schedules(&self, principal: &Principal) -> Result<Vec<Schedule>, Problem> {

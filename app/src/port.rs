@@ -1,11 +1,11 @@
-//! The server side of the console as the server functions see it: a trait
-//! object that the server provides as context, so this crate (and the wasm)
-//! never sees the database.
+//! The console's port to the server: the trait the server functions call,
+//! which the server implements over its service layer and provides as
+//! context, so that this crate (and the wasm) never sees the database.
 
 use std::sync::Arc;
 use types::{
-    ApiToken, CreatedToken, NewToken, NewUser, Principal, Problem, Run, RunDetail, RunFilter, RunId, RunList, Schedule,
-    SessionInfo, StartRequest, Task, User,
+    ApiToken, CreatedToken, NewPreset, NewToken, NewUser, Preset, PresetChange, Principal, Problem, RecentArguments,
+    Run, RunDetail, RunFilter, RunId, RunList, Schedule, SessionInfo, StartRequest, Task, User,
 };
 
 /// Who is asking, as the server's middleware resolved it. It sits in the
@@ -32,7 +32,7 @@ pub struct PeerAddress(pub String);
 
 /// What the console's server functions can ask of the server.
 #[async_trait::async_trait]
-pub trait Console: Send + Sync + 'static {
+pub trait ServerPort: Send + Sync + 'static {
     /// The signed-in user's view of their session.
     fn session_info(&self, caller: &Caller) -> SessionInfo;
     /// Checks the name and password; returns the `Set-Cookie` header value.
@@ -49,6 +49,18 @@ pub trait Console: Send + Sync + 'static {
     async fn cancel(&self, principal: &Principal, id: RunId) -> Result<Run, Problem>;
     async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, Problem>;
 
+    async fn presets(&self, principal: &Principal, task: &str) -> Result<Vec<Preset>, Problem>;
+    async fn create_preset(&self, principal: &Principal, task: &str, preset: NewPreset) -> Result<Preset, Problem>;
+    async fn change_preset(
+        &self,
+        principal: &Principal,
+        task: &str,
+        id: &str,
+        change: PresetChange,
+    ) -> Result<Preset, Problem>;
+    async fn delete_preset(&self, principal: &Principal, task: &str, id: &str) -> Result<(), Problem>;
+    async fn recent_arguments(&self, principal: &Principal, task: &str) -> Result<Vec<RecentArguments>, Problem>;
+
     async fn schedules(&self, principal: &Principal) -> Result<Vec<Schedule>, Problem>;
     async fn set_schedule_paused(&self, principal: &Principal, name: &str, paused: bool) -> Result<Schedule, Problem>;
     async fn run_schedule_now(&self, principal: &Principal, name: &str) -> Result<Run, Problem>;
@@ -61,5 +73,5 @@ pub trait Console: Send + Sync + 'static {
     async fn revoke_token(&self, principal: &Principal, id: &str) -> Result<ApiToken, Problem>;
 }
 
-/// The console as the server provides it.
-pub type SharedConsole = Arc<dyn Console>;
+/// The port as the server provides it.
+pub type SharedPort = Arc<dyn ServerPort>;
