@@ -20,7 +20,7 @@ mod time;
 pub use action_menu::{ActionMenu, MenuItem};
 pub use arguments_form::ArgumentsForm;
 pub use badge::StateBadge;
-pub use calls::{copy_and_announce, spawn_call};
+pub use calls::{copy_and_announce, page_origin, spawn_call};
 pub use editor::{EditorCheck, JsonEditor, shown_errors};
 pub use history::{History, LiveRuns, RunsTable};
 pub use layout::{Layout, Page, PageData, page_data};

@@ -6,6 +6,8 @@
 
 // The console's view types (from `app`) nest deeply.
 #![recursion_limit = "256"]
+// The workspace allows long functions for Leptos's views; the server has none.
+#![warn(clippy::too_many_lines)]
 
 pub mod auth;
 pub mod cli;

@@ -25,6 +25,15 @@ pub fn spawn_call<T: 'static>(
 }
 
 /// Copies `text` to the clipboard and says so ("Copied `what`."), or says
+/// `https://host:port` of the page in the browser (empty on the server,
+/// where nothing is copied).
+pub fn page_origin() -> String {
+    #[cfg(feature = "hydrate")]
+    return crate::browser::origin();
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
 /// why the browser refused.
 pub fn copy_and_announce(announcer: Announcer, text: String, what: &'static str) {
     leptos::task::spawn_local(async move {

@@ -9,6 +9,8 @@
 //!
 //! `cargo run --release -p task-starter --bin bench -- --runs 20000 --repeat 3`
 
+#![warn(clippy::too_many_lines)]
+
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::OnceLock;

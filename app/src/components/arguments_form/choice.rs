@@ -1,9 +1,9 @@
 //! Choices: a select of fixed values (`enum`), and a choice of variants
 //! (`oneOf`/`anyOf` of shapes) that shows the chosen variant's fields.
 
-use super::FormState;
-use super::field::{Described, FieldView};
+use super::described::Described;
 use super::group::GroupControl;
+use super::state::FormState;
 use leptos::prelude::*;
 use types::schema::form::{FieldKind, SelectOption, Variant};
 
@@ -83,7 +83,7 @@ pub fn VariantsControl(variants: Vec<Variant>, pointer: String, described: Descr
             // A shape's fields sit in the choice's own fieldset, which shows their errors.
             field.map(|field| match field.kind {
                 FieldKind::Group(properties) => view! { <GroupControl properties pointer=pointer.clone()/> }.into_any(),
-                _ => view! { <FieldView field pointer=pointer.clone() label="Value".to_owned() required=true/> }.into_any(),
+                _ => state.field(field, pointer.clone(), "Value".to_owned(), true),
             })
         }}
     }

@@ -2,39 +2,13 @@
 //! description and its errors, tied together for assistive technology.
 
 use super::choice::{SelectControl, VariantsControl};
+use super::described::Described;
 use super::group::GroupControl;
 use super::list::ListControl;
 use super::scalar::{BooleanControl, NumberControl, TextControl};
-use super::{FormState, control_id};
+use super::state::FormState;
 use leptos::prelude::*;
 use types::schema::form::{Field, FieldKind};
-
-/// The ids a control points its `aria-describedby` at.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Described {
-    pub control: String,
-    pub description: Option<String>,
-    pub errors: String,
-}
-
-impl Described {
-    pub fn new(pointer: &str, field: &Field) -> Described {
-        let control = control_id(pointer);
-        Described {
-            description: field.description.as_ref().map(|_| format!("{control}-help")),
-            errors: format!("{control}-errors"),
-            control,
-        }
-    }
-
-    /// The `aria-describedby` value.
-    pub fn by(&self) -> String {
-        match &self.description {
-            Some(description) => format!("{description} {}", self.errors),
-            None => self.errors.clone(),
-        }
-    }
-}
 
 /// The field of the value at `pointer`.
 #[component]

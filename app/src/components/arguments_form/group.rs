@@ -1,8 +1,7 @@
 //! An object's properties, each a field (required ones marked). An
 //! optional property that is absent can be added, and removed again.
 
-use super::FormState;
-use super::field::FieldView;
+use super::state::FormState;
 use leptos::prelude::*;
 use types::schema::form::{FieldKind, Property};
 use types::schema::pointer::join;
@@ -31,7 +30,7 @@ fn PropertyView(property: Property, pointer: String) -> impl IntoView {
         return ().into_any();
     }
     if required {
-        return view! { <FieldView field pointer label required=true/> }.into_any();
+        return state.field(field, pointer, label, true);
     }
     let initial = field.initial();
     let (add_at, remove_at) = (pointer.clone(), pointer.clone());
@@ -51,7 +50,7 @@ fn PropertyView(property: Property, pointer: String) -> impl IntoView {
             }
         >
             <div class="field-optional">
-                <FieldView field=field.clone() pointer=pointer.clone() label=label.clone() required=false/>
+                {state.field(field.clone(), pointer.clone(), label.clone(), false)}
                 <button
                     type="button"
                     class="button-quiet field-remove"

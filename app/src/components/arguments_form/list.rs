@@ -1,8 +1,7 @@
 //! An array: one field per item, each with buttons to move it up or down
 //! and to remove it, and a button that adds an item (within the bounds).
 
-use super::FormState;
-use super::field::FieldView;
+use super::state::FormState;
 use leptos::prelude::*;
 use serde_json::Value;
 use types::schema::form::Field;
@@ -34,7 +33,7 @@ pub fn ListControl(item: Field, pointer: String, min_items: Option<u64>, max_ite
                     let label = format!("Item {}", index + 1);
                     view! {
                         <li class="list-item">
-                            <FieldView field=item.get_value() pointer=here label=label.clone() required=true/>
+                            {state.field(item.get_value(), here, label.clone(), true)}
                             <div class="list-item-buttons">
                                 <button type="button" class="button-quiet" aria-label=format!("Move {label} up") disabled=move || index == 0
                                     on:click=move |_| edit.with_value(|edit| edit(&|list| list.swap(index, index - 1)))>"↑"</button>

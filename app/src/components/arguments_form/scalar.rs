@@ -1,8 +1,8 @@
 //! The controls of single values: text boxes (of the kind the format names),
 //! number boxes with their bounds, and checkboxes.
 
-use super::FormState;
-use super::field::Described;
+use super::described::Described;
+use super::state::FormState;
 use leptos::prelude::*;
 use serde_json::Value;
 use types::schema::form::{NumberRules, TextRules};
