@@ -101,8 +101,11 @@ fn step<T>(name: &str, work: impl FnOnce() -> Result<T>) -> Result<T> {
     Ok(done)
 }
 
-/// The folder of the workspace's `Cargo.toml` (this crate's parent).
+/// The folder of the workspace's `Cargo.toml` (this crate's parent). `cargo
+/// run` names this crate's folder at run time; that wins over the folder it
+/// was compiled in, since clones that share a target dir share this binary.
 fn workspace_root() -> Result<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest =
+        std::env::var_os("CARGO_MANIFEST_DIR").map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from);
     manifest.parent().map(PathBuf::from).context("the xtask crate is not inside the workspace")
 }
