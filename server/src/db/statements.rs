@@ -40,7 +40,10 @@ pub fn insertable<A: ActiveModelTrait, M: IntoActiveModel<A>>(model: M) -> A {
 pub fn now_micros_sql(backend: Backend) -> &'static str {
     match backend {
         Backend::Postgres => "(EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::bigint",
-        Backend::Sqlite => "CAST(unixepoch('subsec') * 1000000 AS INTEGER)",
+        // SQLite's clock has whole milliseconds; rounded up, so that a run
+        // made (with the same host's microseconds) in this millisecond is
+        // already due. Leases last seconds: a millisecond more is nothing.
+        Backend::Sqlite => "(CAST(unixepoch('subsec') * 1000000 AS INTEGER) + 999)",
     }
 }
 

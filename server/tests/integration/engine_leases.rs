@@ -44,6 +44,19 @@ on_both_databases!(a_stale_lease_is_rescued_by_another_worker, |database: Databa
     }
 });
 
+on_both_databases!(a_run_is_due_the_moment_it_is_made, |database: Database| async move {
+    // SQLite's clock has whole milliseconds; a run made in the current one
+    // must still be claimed at once, not at the next poll.
+    let app = TestApp::with_config(database, test_config(), false).await;
+    let tasks = vec!["examples.tasks.dummy_task".to_owned()];
+    for _ in 0..20 {
+        app.service().start(&admin(), "examples.tasks.dummy_task", args(json!({})), Origin::Api).await.unwrap();
+        let claimed =
+            store::claim(&app.test_db.db, "test:1:now", &tasks, 10, now_micros(), Duration::from_secs(30)).await;
+        assert_eq!(claimed.unwrap().len(), 1);
+    }
+});
+
 on_both_databases!(a_killed_worker_process_loses_its_runs_to_the_others, |database: Database| async move {
     let mut config = test_config();
     config
