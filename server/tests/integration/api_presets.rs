@@ -97,6 +97,23 @@ on_both_databases!(recent_arguments_outlive_the_history_cap, |database: Database
     assert_eq!(numbers, [2, 5, 4, 3, 1], "newest first, each set once, trimmed ones included");
 });
 
+on_both_databases!(runs_trimmed_together_keep_their_distinct_arguments, |database: Database| async move {
+    let app = TestApp::new(database).await;
+    // Twelve starts at once (two sets twice) leave the three-run history in
+    // few trims; each trim keeps all of its leaving sets in one statement.
+    let requests: Vec<_> = (1..=12).map(|number| args(json!({"n": if number > 10 { 1 } else { number }}))).collect();
+    let runs = app.service().start_many(&admin(), "tests.short_history", requests, Origin::Api).await.unwrap();
+    // The older runs leave the history as they end; the newest three stay.
+    for run in runs.iter().rev().take(3) {
+        app.finished(run.id).await;
+    }
+    app.expect_count("tests.short_history", 3).await;
+    let recent = app.service().recent_arguments(&admin(), "tests.short_history").await.unwrap();
+    let mut numbers: Vec<i64> = recent.iter().map(|entry| entry.arguments["n"].as_i64().unwrap()).collect();
+    numbers.sort_unstable();
+    assert_eq!(numbers, (1..=10).collect::<Vec<_>>(), "each set once, trimmed ones included");
+});
+
 on_both_databases!(a_start_edited_from_an_earlier_run_is_linked_to_it, |database: Database| async move {
     let app = TestApp::with_config(database, test_config(), false).await;
     let router = app.router();

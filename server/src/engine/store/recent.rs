@@ -76,22 +76,22 @@ pub async fn keep_arguments(
     }
     newest.sort_by_key(|(_, _, at)| std::cmp::Reverse(*at));
     newest.truncate(KEPT_PER_TASK);
-    for (fingerprint, arguments, used_at) in newest {
-        let row = recent_arguments::ActiveModel {
-            task: sea_orm::ActiveValue::Set(task.to_owned()),
-            fingerprint: sea_orm::ActiveValue::Set(fingerprint),
-            arguments: sea_orm::ActiveValue::Set(arguments),
-            used_at: sea_orm::ActiveValue::Set(used_at),
-        };
-        recent_arguments::Entity::insert(row)
-            .on_conflict(
-                OnConflict::columns([recent_arguments::Column::Task, recent_arguments::Column::Fingerprint])
-                    .update_column(recent_arguments::Column::UsedAt)
-                    .to_owned(),
-            )
-            .exec_without_returning(connection)
-            .await?;
-    }
+    // One statement for all of them: the fingerprints are distinct, so no
+    // row is touched twice by the upsert.
+    let rows = newest.into_iter().map(|(fingerprint, arguments, used_at)| recent_arguments::ActiveModel {
+        task: sea_orm::ActiveValue::Set(task.to_owned()),
+        fingerprint: sea_orm::ActiveValue::Set(fingerprint),
+        arguments: sea_orm::ActiveValue::Set(arguments),
+        used_at: sea_orm::ActiveValue::Set(used_at),
+    });
+    recent_arguments::Entity::insert_many(rows)
+        .on_conflict(
+            OnConflict::columns([recent_arguments::Column::Task, recent_arguments::Column::Fingerprint])
+                .update_column(recent_arguments::Column::UsedAt)
+                .to_owned(),
+        )
+        .exec_without_returning(connection)
+        .await?;
     let sql = "DELETE FROM recent_arguments WHERE task = $1 AND fingerprint NOT IN \
                (SELECT fingerprint FROM recent_arguments WHERE task = $1 ORDER BY used_at DESC LIMIT $2)";
     let limit = i64::try_from(KEPT_PER_TASK).unwrap_or(i64::MAX);
