@@ -114,6 +114,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("schedules") view=pages::SchedulesPage ssr=SsrMode::Async/>
                     <Route path=path!("users") view=pages::UsersPage ssr=SsrMode::Async/>
                     <Route path=path!("tokens") view=pages::TokensPage ssr=SsrMode::Async/>
+                    <Route path=path!("audit") view=pages::AuditPage ssr=SsrMode::Async/>
                 </ParentRoute>
             </Routes>
         </Router>

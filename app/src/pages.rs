@@ -1,6 +1,7 @@
 //! The pages of the console, one a file.
 
 mod all_runs;
+mod audit;
 mod login;
 mod not_found;
 mod run;
@@ -10,6 +11,7 @@ mod tokens;
 mod users;
 
 pub use all_runs::AllRunsPage;
+pub use audit::AuditPage;
 pub use login::LoginPage;
 pub use not_found::NotFound;
 pub use run::RunPage;

@@ -4,8 +4,9 @@
 
 use std::sync::Arc;
 use types::{
-    ApiToken, CreatedToken, NewPreset, NewToken, NewUser, Preset, PresetChange, Principal, Problem, RecentArguments,
-    Run, RunDetail, RunFilter, RunId, RunList, Schedule, SessionInfo, StartRequest, Task, User,
+    ApiToken, AuditFilter, AuditList, BulkOutcome, BulkRequest, CreatedToken, NewPreset, NewToken, NewUser, Preset,
+    PresetChange, Principal, Problem, RecentArguments, RequestFrom, Run, RunDetail, RunFilter, RunId, RunList,
+    Schedule, SessionInfo, StartRequest, Task, User,
 };
 
 /// Who is asking, as the server's middleware resolved it. It sits in the
@@ -26,9 +27,9 @@ impl std::fmt::Debug for Caller {
     }
 }
 
-/// The client's address, put in the request's extensions by the server.
+/// The client (address, user agent), put in the request's extensions by the server.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct PeerAddress(pub String);
+pub struct RequestClient(pub RequestFrom);
 
 /// What the console's server functions can ask of the server.
 #[async_trait::async_trait]
@@ -36,7 +37,7 @@ pub trait ServerPort: Send + Sync + 'static {
     /// The signed-in user's view of their session.
     fn session_info(&self, caller: &Caller) -> SessionInfo;
     /// Checks the name and password; returns the `Set-Cookie` header value.
-    async fn sign_in(&self, name: &str, password: &str, peer: Option<&str>) -> Result<String, Problem>;
+    async fn sign_in(&self, name: &str, password: &str, from: &RequestFrom) -> Result<String, Problem>;
     /// Ends the session; returns the `Set-Cookie` header value that clears it.
     async fn sign_out(&self, caller: &Caller) -> Result<String, Problem>;
 
@@ -48,6 +49,8 @@ pub trait ServerPort: Send + Sync + 'static {
     async fn rerun(&self, principal: &Principal, id: RunId) -> Result<Run, Problem>;
     async fn cancel(&self, principal: &Principal, id: RunId) -> Result<Run, Problem>;
     async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, Problem>;
+    async fn bulk(&self, principal: &Principal, request: BulkRequest) -> Result<BulkOutcome, Problem>;
+    async fn audit_log(&self, principal: &Principal, filter: &AuditFilter) -> Result<AuditList, Problem>;
 
     async fn presets(&self, principal: &Principal, task: &str) -> Result<Vec<Preset>, Problem>;
     async fn create_preset(&self, principal: &Principal, task: &str, preset: NewPreset) -> Result<Preset, Problem>;

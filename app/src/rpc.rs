@@ -3,6 +3,7 @@
 //! provides, which checks who is asking; unsafe calls carry the session's
 //! CSRF token.
 
+mod audit;
 mod presets;
 mod runs;
 mod schedules;
@@ -11,6 +12,7 @@ mod tasks;
 mod tokens;
 mod users;
 
+pub use audit::*;
 pub use presets::*;
 pub use runs::*;
 pub use schedules::*;

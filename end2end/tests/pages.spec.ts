@@ -13,7 +13,7 @@ test("All runs filters by task and state", async ({ page }) => {
   await expect(page.getByRole("heading", { name: "All runs" })).toBeVisible();
   await page.getByLabel("State").selectOption("failure");
   await page.getByLabel("Task").fill("examples.tasks.failing_task");
-  await page.getByRole("button", { name: "Filter" }).click();
+  await page.getByRole("button", { name: "Search", exact: true }).click();
   await expect(page).toHaveURL(/state=failure/);
   const listed = page.locator("tr.run");
   await expect(listed.first()).toContainText("for the list");

@@ -185,7 +185,7 @@ fn init_logging(default: &str) {
 /// The command line acts as an admin named after the OS user.
 fn cli_principal() -> types::Principal {
     let name = std::env::var("USER").ok().filter(|name| !name.is_empty()).unwrap_or_else(|| "cli".to_owned());
-    types::Principal { kind: types::ActorKind::Cli, name, role: Role::Admin }
+    types::Principal::new(types::ActorKind::Cli, name, Role::Admin)
 }
 
 /// A password from stdin's first line, or a new random one (printed).

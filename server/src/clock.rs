@@ -31,9 +31,36 @@ pub fn from_rfc3339(text: &str) -> Option<i64> {
     i64::try_from(at.unix_timestamp_nanos() / 1_000).ok()
 }
 
+/// A time a person typed: RFC 3339, or without an offset (then UTC) as
+/// `2026-12-01T10:00`, `2026-12-01T10:00:30` or `2026-12-01`.
+pub fn from_typed_time(text: &str) -> Option<i64> {
+    let text = text.trim();
+    let has_offset = text.ends_with(['Z', 'z']) || text.get(19..).is_some_and(|rest| rest.contains(['+', '-']));
+    if has_offset {
+        return from_rfc3339(text);
+    }
+    match text.len() {
+        10 => from_rfc3339(&format!("{text}T00:00:00Z")),
+        16 => from_rfc3339(&format!("{text}:00Z")),
+        _ => from_rfc3339(&format!("{text}Z")),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn typed_times_without_an_offset_are_utc() {
+        let at = from_rfc3339("2026-12-01T10:00:00Z");
+        assert_eq!(from_typed_time("2026-12-01T10:00"), at);
+        assert_eq!(from_typed_time("2026-12-01T10:00:00"), at);
+        assert_eq!(from_typed_time("2026-12-01T11:00:00+01:00"), at);
+        assert_eq!(from_typed_time("2026-12-01"), from_rfc3339("2026-12-01T00:00:00Z"));
+        assert_eq!(from_typed_time("2026-12-01T10:00:00.5"), from_rfc3339("2026-12-01T10:00:00.5Z"));
+        assert_eq!(from_typed_time("soon"), None);
+        assert_eq!(from_typed_time("2026-13-01"), None);
+    }
 
     #[test]
     fn rfc3339_round_trips_to_the_microsecond() {

@@ -6,10 +6,12 @@
 
 mod duration;
 mod load;
+mod operations;
 mod values;
 
 pub use duration::ConfigDuration;
 pub use load::{ConfigError, ConfigSource, load};
+pub use operations::{AuditConfig, NotificationsConfig, NotifyOn, NotifyRule};
 pub use values::{DatabaseUrl, IpNet};
 
 use serde::{Deserialize, Serialize};
@@ -50,6 +52,8 @@ pub struct Config {
     pub api: ApiConfig,
     pub http: HttpConfig,
     pub outbound: OutboundConfig,
+    pub audit: AuditConfig,
+    pub notifications: NotificationsConfig,
     /// Per-task settings, and command and external tasks, by dotted path.
     pub tasks: BTreeMap<String, TaskConfig>,
     pub schedules: Vec<ScheduleConfig>,
@@ -72,6 +76,8 @@ impl Default for Config {
             api: ApiConfig::default(),
             http: HttpConfig::default(),
             outbound: OutboundConfig::default(),
+            audit: AuditConfig::default(),
+            notifications: NotificationsConfig::default(),
             tasks: BTreeMap::new(),
             schedules: Vec::new(),
         }

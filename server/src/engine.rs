@@ -10,6 +10,7 @@
 //! - `leases`, `listener`, `running`: heartbeats, rescue of lost runs,
 //!   wake-ups, and the executions under way here;
 //! - `lifecycle`: the bookkeeping that every start and every end goes through;
+//! - `notifier`: webhooks told of failures (and, as configured, other ends);
 //! - `store`: every statement on runs, attempts, log lines and schedules.
 
 pub mod catalog;
@@ -28,6 +29,7 @@ mod finisher;
 mod leases;
 mod lifecycle;
 mod listener;
+mod notifier;
 mod reporter;
 mod running;
 mod scheduler;
@@ -46,16 +48,16 @@ pub use task::{TaskError, TaskFailure};
 pub use worker::WorkerPool;
 
 use crate::clock::now_micros;
-use crate::config::{ScheduleConfig, WorkerConfig};
+use crate::config::{NotificationsConfig, ScheduleConfig, WorkerConfig};
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::outbound::OutboundPolicy;
 use running::RunningRuns;
 use starter::Starter;
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use tokio::sync::{Notify, broadcast};
+use tokio::sync::{Notify, broadcast, mpsc};
 use types::{Actor, Origin, RunId};
 use uuid::Uuid;
 
@@ -114,6 +116,8 @@ pub struct Shared {
     starter: Starter,
     trimmer: trimmer::Trimmer,
     finished_runs: broadcast::Sender<Uuid>,
+    /// The notifier, told of every end recorded here once it is spawned.
+    notifier: OnceLock<mpsc::UnboundedSender<Ended>>,
     schedule_run_as: HashMap<String, String>,
 }
 
@@ -153,12 +157,29 @@ impl Engine {
             running: RunningRuns::default(),
             starter: Starter::spawn(weak.clone()),
             finished_runs: broadcast::channel(4096).0,
+            notifier: OnceLock::new(),
             schedule_run_as: schedules
                 .iter()
                 .filter_map(|schedule| Some((schedule.name.clone(), schedule.run_as.clone()?)))
                 .collect(),
         });
         Engine { shared }
+    }
+
+    /// Starts telling the configured webhooks about the runs that end here
+    /// (once; later calls change nothing).
+    pub fn spawn_notifier(
+        &self,
+        config: NotificationsConfig,
+        policy: OutboundPolicy,
+        public_url: String,
+    ) -> Result<(), crate::outbound::OutboundError> {
+        if !config.any() || self.shared.notifier.get().is_some() {
+            return Ok(());
+        }
+        let ends = notifier::Notifier::spawn(self.shared.db.clone(), config, policy, public_url)?;
+        let _ = self.shared.notifier.set(ends);
+        Ok(())
     }
 
     /// The database, for the store's reads.

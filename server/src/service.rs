@@ -2,6 +2,8 @@
 //! functions and the command line perform, each checking who is asking.
 
 mod accounts;
+mod audit;
+mod bulk;
 mod error;
 mod external;
 mod presets;

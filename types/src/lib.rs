@@ -9,6 +9,7 @@
 //! library to show them.
 
 mod account;
+mod audit;
 mod names;
 mod preset;
 mod principal;
@@ -17,14 +18,20 @@ mod requests;
 mod run;
 mod schedule;
 pub mod schema;
+mod search;
 mod task;
 
 pub use account::{ApiToken, CreatedToken, NewToken, NewUser, User};
+pub use audit::{AuditAction, AuditEvent, AuditFilter, AuditList};
 pub use names::UnknownName;
 pub use preset::{NewPreset, Preset, PresetChange, PresetList, RecentArguments, RecentList};
-pub use principal::{ActorKind, Principal, Role, SessionInfo};
+pub use principal::{ActorKind, Principal, RequestFrom, Role, SessionInfo};
 pub use problem::{FieldError, Problem};
-pub use requests::{MAX_PAGE, MAX_POLL_IDS, ReportRequest, RunAs, RunFilter, StartRequest, TrackRequest};
+pub use requests::{MAX_POLL_IDS, ReportRequest, RunAs, StartRequest, TrackRequest};
 pub use run::{Actor, Attempt, LogLine, Origin, Progress, Run, RunDetail, RunError, RunId, RunList, RunState};
 pub use schedule::{Schedule, ScheduleList};
+pub use search::{
+    ArgumentMatch, BulkAction, BulkOutcome, BulkRequest, MAX_ARGUMENT_MATCHES, MAX_BULK_RUNS, MAX_PAGE,
+    MAX_SEARCH_TEXT, RunFilter,
+};
 pub use task::{Task, TaskKind, TaskList};

@@ -31,6 +31,8 @@ crate::named_enum! {
         Schedule = "schedule",
         Cli = "cli",
         External = "external",
+        /// The server itself (notifications).
+        System = "system",
     }
 }
 
@@ -42,9 +44,35 @@ pub struct Principal {
     /// The user's name, or the token's name.
     pub name: String,
     pub role: Role,
+    /// Where the request came from, for the audit log (never sent to the browser).
+    #[serde(skip)]
+    pub from: RequestFrom,
+}
+
+/// The client of a request: its address and its user agent (bounded).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RequestFrom {
+    pub address: Option<String>,
+    pub user_agent: Option<String>,
+}
+
+impl RequestFrom {
+    /// The longest user agent kept; the rest is cut off.
+    pub const MAX_USER_AGENT: usize = 256;
+
+    pub fn new(address: Option<String>, user_agent: Option<&str>) -> RequestFrom {
+        let user_agent =
+            user_agent.map(|agent| agent.chars().filter(|c| !c.is_control()).take(Self::MAX_USER_AGENT).collect());
+        RequestFrom { address, user_agent }
+    }
 }
 
 impl Principal {
+    /// A caller of this kind, name and role, from nowhere in particular.
+    pub fn new(kind: ActorKind, name: impl Into<String>, role: Role) -> Principal {
+        Principal { kind, name: name.into(), role, from: RequestFrom::default() }
+    }
+
     /// Whether this caller's role includes `needed`.
     pub fn may(&self, needed: Role) -> bool {
         self.role.includes(needed)

@@ -66,20 +66,6 @@ pub struct ReportRequest {
 /// The most run ids one batch status request (`GET /api/v1/runs?ids=`) may
 /// ask for; the console splits larger polls into several requests.
 pub const MAX_POLL_IDS: usize = 200;
-/// The most runs one page of `GET /api/v1/runs` holds.
-pub const MAX_PAGE: u32 = 200;
-
-/// `GET /api/v1/runs?state=&task=&user=&limit=&before=`
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
-pub struct RunFilter {
-    pub state: Option<RunState>,
-    pub task: Option<String>,
-    /// Runs started by, or run as, this user.
-    pub user: Option<String>,
-    pub limit: Option<u32>,
-    /// The `next_before` cursor of the previous page.
-    pub before: Option<String>,
-}
 
 fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(serde_json::Map::new())

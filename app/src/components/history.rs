@@ -102,14 +102,17 @@ fn HistoryTable(base: Vec<Run>, limit: usize, live: LiveRuns) -> impl IntoView {
     view! { <RunsTable rows show_task=false empty="No runs yet. Start one above."/> }
 }
 
-/// A table of runs that stay live, each with its action menu.
+/// A table of runs that stay live, each with its action menu (and a
+/// checkbox, where the page provides a [`RunSelection`](super::RunSelection)).
 #[component]
 pub fn RunsTable(rows: Memo<Vec<Run>>, show_task: bool, empty: &'static str) -> impl IntoView {
+    let selection = use_context::<super::RunSelection>();
     view! {
         <div class="table-scroll">
             <table class="runs">
                 <thead>
                     <tr>
+                        {selection.map(|selection| view! { <super::SelectAllCell rows selection/> })}
                         {show_task.then(|| view! { <th scope="col">"Task"</th> })}
                         <th scope="col">"State"</th>
                         <th scope="col">"Started"</th>

@@ -114,6 +114,9 @@ fn Header(info: SessionInfo) -> impl IntoView {
                                 <li>
                                     <A href="/tokens">"API tokens"</A>
                                 </li>
+                                <li>
+                                    <A href="/audit">"Audit log"</A>
+                                </li>
                             }
                         })}
                 </ul>

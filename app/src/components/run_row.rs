@@ -27,7 +27,8 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
     let first = run.get_untracked();
     let id = first.id;
     let short = id.short();
-    let columns = if show_task { 7 } else { 6 };
+    let selection = use_context::<super::RunSelection>();
+    let columns = 6 + usize::from(show_task) + usize::from(selection.is_some());
     let refresh = move |_| {
         spawn_call(problem, crate::rpc::poll_runs(vec![id]), move |runs| {
             actions.live.apply(&[id], runs);
@@ -36,6 +37,7 @@ pub fn RunRow(run: Memo<Run>, show_task: bool) -> impl IntoView {
     };
     view! {
         <tr class="run" data-run-id=id.to_string() data-state=move || run.read().state.as_str()>
+            {selection.map(|selection| view! { <super::SelectRunCell id selection/> })}
             {show_task.then(|| view! {
                 <td class="run-task">
                     <a href=format!("/?task={}", encode_query(&first.task))>{first.task.clone()}</a>

@@ -16,10 +16,11 @@ pub async fn get_session() -> Result<Option<SessionInfo>, Problem> {
 #[server(client = super::CsrfClient)]
 pub async fn sign_in(name: String, password: String, next: Option<String>) -> Result<(), Problem> {
     let port = server::port()?;
-    let peer = use_context::<http::request::Parts>()
-        .and_then(|parts| parts.extensions.get::<crate::port::PeerAddress>().cloned());
-    let cookie =
-        server::respond(port.sign_in(name.trim(), &password, peer.as_ref().map(|peer| peer.0.as_str())).await)?;
+    let from = use_context::<http::request::Parts>()
+        .and_then(|parts| parts.extensions.get::<crate::port::RequestClient>().cloned())
+        .map(|client| client.0)
+        .unwrap_or_default();
+    let cookie = server::respond(port.sign_in(name.trim(), &password, &from).await)?;
     set_cookie(&cookie);
     leptos_axum::redirect(same_site_path(next.as_deref()));
     Ok(())

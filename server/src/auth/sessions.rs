@@ -68,7 +68,7 @@ impl Accounts {
             expires_at: ActiveValue::Set(now + micros(self.session_ttl)),
         };
         sessions::Entity::insert(row).exec_without_returning(&self.db.write).await?;
-        let principal = Principal { kind: ActorKind::User, role: stored_role(&user)?, name: user.name };
+        let principal = Principal::new(ActorKind::User, user.name.clone(), stored_role(&user)?);
         Ok(NewSession { token, csrf_token, principal })
     }
 
@@ -88,7 +88,7 @@ impl Accounts {
             return Ok(None);
         };
         let caller = SessionCaller {
-            principal: Principal { kind: ActorKind::User, role: stored_role(&user)?, name: user.name },
+            principal: Principal::new(ActorKind::User, user.name.clone(), stored_role(&user)?),
             csrf_token: session.csrf_token,
             key: key.clone(),
         };

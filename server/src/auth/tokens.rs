@@ -87,7 +87,7 @@ impl Accounts {
             if token.revoked_at.is_some() {
                 return Ok(None);
             }
-            let principal = Principal { kind: ActorKind::Token, role: stored_role(&token)?, name: token.name };
+            let principal = Principal::new(ActorKind::Token, token.name.clone(), stored_role(&token)?);
             self.tokens.insert(hash, (token.id, principal.clone()));
             (token.id, principal)
         };

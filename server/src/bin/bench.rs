@@ -126,7 +126,7 @@ async fn open(url: &str, options: &Options) -> Result<Runtime, String> {
 }
 
 fn bench_principal() -> Principal {
-    Principal { kind: ActorKind::Cli, name: "bench".to_owned(), role: Role::Admin }
+    Principal::new(ActorKind::Cli, "bench", Role::Admin)
 }
 
 fn request() -> StartRequest {

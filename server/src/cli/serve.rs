@@ -14,10 +14,11 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
         .ensure_first_admin(password.as_deref())
         .await
         .map_err(crate::service::ServiceError::from)?;
+    spawn_notifier(&runtime);
     let workers = runtime.engine.spawn_workers();
     let scheduler =
         runtime.engine.spawn_scheduler(&runtime.config.schedules).await.map_err(crate::service::ServiceError::from)?;
-    let purge = tokio::spawn(purge_sessions(runtime.clone()));
+    let purge = tokio::spawn(housekeeping(runtime.clone()));
 
     let listener = tokio::net::TcpListener::bind(runtime.config.listen).await.map_err(|error| {
         CliError::Usage(format!("cannot listen on {} (listen / TASK_STARTER_LISTEN): {error}", runtime.config.listen))
@@ -46,6 +47,7 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
 }
 
 pub async fn worker(runtime: Runtime) -> Result<(), CliError> {
+    spawn_notifier(&runtime);
     let workers = runtime.engine.spawn_workers();
     println!("Worker {} is running.", runtime.engine.worker_id());
     shutdown_signal().await;
@@ -54,11 +56,25 @@ pub async fn worker(runtime: Runtime) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Deletes expired sessions every hour.
-async fn purge_sessions(runtime: Runtime) {
+/// Failure notifications for the runs that end in this process.
+fn spawn_notifier(runtime: &Runtime) {
+    let config = &runtime.config;
+    let policy = (&config.outbound).into();
+    if let Err(error) = runtime.engine.spawn_notifier(config.notifications.clone(), policy, config.public_url()) {
+        tracing::error!(%error, "cannot send notifications");
+    }
+}
+
+/// Every hour: deletes expired sessions, and audit entries past their retention.
+async fn housekeeping(runtime: Runtime) {
     loop {
         if let Err(error) = runtime.service.accounts().purge_expired_sessions().await {
             tracing::warn!(%error, "could not delete expired sessions");
+        }
+        match runtime.service.trim_audit().await {
+            Ok(0) => {}
+            Ok(deleted) => tracing::info!(deleted, "deleted audit entries past their retention"),
+            Err(error) => tracing::warn!(%error, "could not trim the audit log"),
         }
         tokio::time::sleep(Duration::from_hours(1)).await;
     }

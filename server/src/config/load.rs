@@ -126,6 +126,25 @@ fn parse_value(text: &str) -> toml::Value {
         .unwrap_or_else(|| toml::Value::String(text.to_owned()))
 }
 
+/// Notification URLs are http(s) URLs (their values are never echoed: they
+/// hold secrets), and a message is tried at least once.
+fn check_notifications(config: &super::NotificationsConfig) -> Result<(), (String, String)> {
+    if config.attempts == 0 {
+        return Err(("notifications.attempts".to_owned(), "must be at least 1".to_owned()));
+    }
+    let rules = std::iter::once(("notifications.urls".to_owned(), &config.urls))
+        .chain(config.tasks.iter().map(|(path, rule)| (format!("notifications.tasks.\"{path}\".urls"), &rule.urls)));
+    for (key, urls) in rules {
+        for (index, url) in urls.iter().enumerate() {
+            let fine = reqwest::Url::parse(url).is_ok_and(|url| matches!(url.scheme(), "http" | "https"));
+            if !fine {
+                return Err((format!("{key}[{index}]"), "is not an http:// or https:// URL".to_owned()));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Checks that involve more than one key. Returns the key at fault.
 fn check(config: &Config) -> Result<(), (String, String)> {
     let positive = [
@@ -190,6 +209,7 @@ fn check(config: &Config) -> Result<(), (String, String)> {
             return Err((key("arguments_schema"), format!("not a schema Task Starter checks: {error}")));
         }
     }
+    check_notifications(&config.notifications)?;
     for (index, schedule) in config.schedules.iter().enumerate() {
         if config.schedules[..index].iter().any(|other| other.name == schedule.name) {
             return Err((format!("schedules[{index}].name"), format!("{:?} is used twice", schedule.name)));

@@ -3,6 +3,7 @@
 //! rest of the server the API's types instead.
 
 pub mod api_tokens;
+pub mod audit_events;
 pub mod presets;
 pub mod recent_arguments;
 pub mod run_attempts;

@@ -2,7 +2,7 @@
 //! (from the starter, the scheduler, a registration) counts the run, trims
 //! its task's history and wakes the workers. An end (from the finisher, a
 //! rescue, a cancel, a report) counts the run, tells whoever waits for it
-//! and trims; a run sent back to the queue wakes the workers when it is due.
+//! and the notifier, and trims; a run sent back to the queue wakes the workers when it is due.
 
 use super::Shared;
 use super::run::{Ended, NewRun};
@@ -40,6 +40,9 @@ pub(super) fn runs_ended(engine: &Arc<Shared>, ended: &[Ended]) {
         } else {
             tasks.insert(run.task.as_str());
             let _ = engine.finished_runs.send(run.id.0);
+            if let Some(notifier) = engine.notifier.get() {
+                let _ = notifier.send(run.clone());
+            }
         }
     }
     for task in tasks {

@@ -1,11 +1,12 @@
 //! The store: every statement on runs, attempts, log lines, schedules,
-//! presets and recent arguments, and nowhere else. The runs table is the queue and the history at once.
+//! presets, recent arguments and the audit log, and nowhere else. The runs table is the queue and the history at once.
 //! Statements are written once for both databases (see `db::statement`);
 //! where they must differ (row locks, notifications) the backend decides.
 //! Functions take and return the engine's values and the API's types, never
 //! rows: the rest of the server never sees an entity.
 
 mod attempts;
+mod audit;
 mod batch;
 mod cancel;
 mod claim;
@@ -21,8 +22,10 @@ pub mod read;
 mod recent;
 mod reports;
 mod schedules;
+pub mod search;
 
 pub use attempts::AttemptRecord;
+pub use audit::{AuditQuery, NewAuditEvent, append_audit, list_audit, trim_audit};
 pub use cancel::{cancel_pending, flag_cancel, notify_cancel};
 pub use claim::claim;
 pub use error::StoreError;

@@ -3,12 +3,14 @@
 //! state. Registering is idempotent: the same request again is accepted, a
 //! different one under a used id is refused.
 
+use super::audit::Entry;
 use super::{Service, ServiceError, require};
 use crate::engine::store::{self, Report};
 use crate::engine::{NewRun, new_run};
 use crate::fingerprint::sha256_hex;
 use types::{
-    Actor, ActorKind, Origin, Principal, ReportRequest, Role, Run, RunError, RunId, RunState, TaskKind, TrackRequest,
+    Actor, ActorKind, AuditAction, Origin, Principal, ReportRequest, Role, Run, RunError, RunId, RunState, TaskKind,
+    TrackRequest,
 };
 
 impl Service {
@@ -43,7 +45,11 @@ impl Service {
             ..pending
         };
         match self.engine.track(&run).await {
-            Ok(()) => Ok(run.to_run()),
+            Ok(()) => {
+                let entry = Entry::on(run.id).detail(serde_json::json!({ "task": run.task, "state": state }));
+                self.record(principal, AuditAction::Register, entry).await;
+                Ok(run.to_run())
+            }
             // Two identical requests raced: the other one inserted it.
             Err(error) => match self.existing_tracked(request.id, &fingerprint).await? {
                 Some(existing) => Ok(existing),
@@ -73,7 +79,13 @@ impl Service {
                 "Run {id} was started here, not elsewhere: its state is reported by its worker."
             )));
         }
-        self.apply_report(run, &report).await
+        let before = run.state;
+        let reported = self.apply_report(run, &report).await?;
+        if reported.state != before {
+            let detail = serde_json::json!({ "task": reported.task, "before": before, "after": reported.state });
+            self.record(principal, AuditAction::Report, Entry::on(id).detail(detail)).await;
+        }
+        Ok(reported)
     }
 
     /// Cancelling an external run records it as cancelled (it cannot be stopped from here).

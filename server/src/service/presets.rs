@@ -2,9 +2,11 @@
 //! operators and admins save, rename and delete them. A preset's arguments
 //! must fit the task's schema, and its name is unique for the task.
 
+use super::audit::Entry;
 use super::{Service, ServiceError, require};
 use crate::engine::store::{self, Written};
-use types::{NewPreset, Preset, PresetChange, Principal, RecentArguments, Role};
+use serde_json::json;
+use types::{AuditAction, NewPreset, Preset, PresetChange, Principal, RecentArguments, Role};
 use uuid::Uuid;
 
 /// The most presets one task keeps.
@@ -36,7 +38,12 @@ impl Service {
             return Err(ServiceError::Conflict(format!("{path} has {MAX_PRESETS} presets; delete one first.")));
         }
         match store::insert_preset(self.engine.db(), path, &name, &preset.arguments, &principal.name).await? {
-            Written::Done(preset) => Ok(preset),
+            Written::Done(preset) => {
+                let entry = Entry::on(path)
+                    .detail(json!({ "preset": preset.id, "name": preset.name, "arguments": preset.arguments }));
+                self.record(principal, AuditAction::PresetCreate, entry).await;
+                Ok(preset)
+            }
             Written::NameTaken | Written::NotFound => Err(name_taken(path, &name)),
         }
     }
@@ -58,8 +65,17 @@ impl Service {
                 return Err(ServiceError::InvalidArguments(errors));
             }
         }
+        let before = store::find_preset(self.engine.db(), path, id).await?;
         match store::update_preset(self.engine.db(), path, id, name.as_deref(), change.arguments.as_ref()).await? {
-            Written::Done(preset) => Ok(preset),
+            Written::Done(preset) => {
+                self.record(
+                    principal,
+                    AuditAction::PresetChange,
+                    Entry::on(path).detail(preset_diff(before.as_ref(), &preset)),
+                )
+                .await;
+                Ok(preset)
+            }
             Written::NameTaken => Err(name_taken(path, name.as_deref().unwrap_or_default())),
             Written::NotFound => Err(no_preset(path, id)),
         }
@@ -69,7 +85,14 @@ impl Service {
         require(principal, Role::Operator)?;
         self.catalog_task(path)?;
         let id = preset_id(path, id)?;
-        if store::delete_preset(self.engine.db(), path, id).await? { Ok(()) } else { Err(no_preset(path, id)) }
+        let before = store::find_preset(self.engine.db(), path, id).await?;
+        if !store::delete_preset(self.engine.db(), path, id).await? {
+            return Err(no_preset(path, id));
+        }
+        let removed = before.map(|preset| json!({ "name": preset.name, "arguments": preset.arguments }));
+        let entry = Entry::on(path).detail(json!({ "preset": id, "before": removed }));
+        self.record(principal, AuditAction::PresetDelete, entry).await;
+        Ok(())
     }
 
     /// The task's last distinct argument sets, newest first (including those
@@ -83,6 +106,20 @@ impl Service {
         self.catalog_task(path)?;
         Ok(store::recent_arguments(self.engine.db(), path, RECENT).await?)
     }
+}
+
+/// What a change did to a preset: the fields that differ, before and after.
+fn preset_diff(before: Option<&Preset>, after: &Preset) -> serde_json::Value {
+    let mut changed = serde_json::Map::new();
+    let name_before = before.map(|preset| preset.name.as_str());
+    if name_before != Some(after.name.as_str()) {
+        changed.insert("name".to_owned(), json!({ "before": name_before, "after": after.name }));
+    }
+    let arguments_before = before.map(|preset| &preset.arguments);
+    if arguments_before != Some(&after.arguments) {
+        changed.insert("arguments".to_owned(), json!({ "before": arguments_before, "after": after.arguments }));
+    }
+    json!({ "preset": after.id, "changed": changed })
 }
 
 /// A preset's name, trimmed: 1 to 100 characters, no control characters.

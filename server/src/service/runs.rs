@@ -1,11 +1,15 @@
 //! Runs: a task's history, batch status for polling, every field of one run,
 //! recent runs across tasks with keyset paging, cancelling, and waiting.
 
+use super::audit::{Entry, typed_time};
 use super::{Service, ServiceError, require};
 use crate::engine::CancelOutcome;
-use crate::engine::store::read::{self, RunQuery};
+use crate::engine::store::read;
+use crate::engine::store::search::{self, RunQuery};
 use std::time::Duration;
-use types::{MAX_PAGE, MAX_POLL_IDS, Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList, RunState};
+use types::{
+    AuditAction, MAX_PAGE, MAX_POLL_IDS, Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList, RunState,
+};
 use uuid::Uuid;
 
 const DEFAULT_PAGE: u32 = 50;
@@ -76,26 +80,8 @@ impl Service {
     /// Recent runs across tasks, newest first, filtered, a page at a time.
     pub async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, ServiceError> {
         require(principal, Role::Viewer)?;
-        let limit = filter.limit.unwrap_or(DEFAULT_PAGE);
-        if limit == 0 || limit > MAX_PAGE {
-            return Err(ServiceError::BadRequest(format!("limit must be from 1 to {MAX_PAGE}.")));
-        }
-        let before =
-            match filter.before.as_deref().filter(|before| !before.is_empty()) {
-                Some(text) => Some(RunCursor::parse(text).ok_or_else(|| {
-                    ServiceError::BadRequest("before is not a cursor from a previous page.".to_owned())
-                })?),
-                None => None,
-            };
-        let non_empty = |text: &Option<String>| text.clone().filter(|text| !text.is_empty());
-        let query = RunQuery {
-            state: filter.state,
-            task: non_empty(&filter.task),
-            user: non_empty(&filter.user),
-            before: before.map(|cursor| (cursor.created_at, cursor.id)),
-            limit,
-        };
-        let (runs, next) = read::list_runs(self.engine.db(), &query).await?;
+        let query = run_query(filter)?;
+        let (runs, next) = search::list_runs(self.engine.db(), &query).await?;
         let next_before = next.map(|(created_at, id)| RunCursor { created_at, id }.to_string());
         Ok(RunList { runs, next_before })
     }
@@ -105,6 +91,15 @@ impl Service {
     pub async fn cancel(&self, principal: &Principal, id: RunId) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
         let run = self.find_run(id).await?;
+        let cancelled = self.cancel_found(principal, run).await?;
+        let detail = serde_json::json!({ "task": cancelled.task, "state": cancelled.state });
+        self.record(principal, AuditAction::Cancel, Entry::on(id).detail(detail)).await;
+        Ok(cancelled)
+    }
+
+    /// Cancels `run` (found already; the caller checked the role), unrecorded.
+    pub(super) async fn cancel_found(&self, principal: &Principal, run: Run) -> Result<Run, ServiceError> {
+        let id = run.id;
         if run.origin == Origin::External {
             return self.cancel_external(run, principal).await;
         }
@@ -151,6 +146,43 @@ impl Service {
         require(principal, Role::Viewer)?;
         Ok(read::queue_depth(self.engine.db()).await?)
     }
+}
+
+/// A page's size: 50 unless asked, at most 200.
+pub(super) fn page_limit(limit: Option<u32>) -> Result<u32, ServiceError> {
+    let limit = limit.unwrap_or(DEFAULT_PAGE);
+    if limit == 0 || limit > MAX_PAGE {
+        return Err(ServiceError::BadRequest(format!("limit must be from 1 to {MAX_PAGE}.")));
+    }
+    Ok(limit)
+}
+
+/// The store's query for a filter: limits checked, times and cursor read.
+pub(super) fn run_query(filter: &RunFilter) -> Result<RunQuery, ServiceError> {
+    filter.check().map_err(ServiceError::BadRequest)?;
+    let limit = page_limit(filter.limit)?;
+    let non_empty = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
+    let before = match non_empty(&filter.before) {
+        Some(text) => Some(
+            RunCursor::parse(&text)
+                .ok_or_else(|| ServiceError::BadRequest("before is not a cursor from a previous page.".to_owned()))?,
+        ),
+        None => None,
+    };
+    Ok(RunQuery {
+        state: filter.state,
+        task: non_empty(&filter.task),
+        user: non_empty(&filter.user),
+        started_by: non_empty(&filter.started_by),
+        run_as: non_empty(&filter.run_as),
+        origin: filter.origin,
+        since: typed_time("since", non_empty(&filter.since))?,
+        until: typed_time("until", non_empty(&filter.until))?,
+        arguments: filter.arguments.clone(),
+        text: non_empty(&filter.text),
+        before: before.map(|cursor| (cursor.created_at, cursor.id)),
+        limit,
+    })
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Schedules: list them, pause and resume them, and run one now.
 
+use super::audit::Entry;
 use super::{Service, ServiceError, require};
 use crate::clock::now_micros;
 use crate::engine::cron::Cron;
 use crate::engine::new_run;
 use crate::engine::store::{self, StoredSchedule};
-use types::{Actor, Origin, Principal, Role, Run, Schedule};
+use types::{Actor, AuditAction, Origin, Principal, Role, Run, Schedule};
 
 impl Service {
     pub async fn schedules(&self, principal: &Principal) -> Result<Vec<Schedule>, ServiceError> {
@@ -26,6 +27,8 @@ impl Service {
         let schedule = self.find_schedule(name).await?;
         let next = Cron::parse(&schedule.cron).ok().and_then(|cron| cron.next_after(now_micros()));
         store::set_paused(self.engine.db(), name, paused, next).await?;
+        let action = if paused { AuditAction::SchedulePause } else { AuditAction::ScheduleResume };
+        self.record(principal, action, Entry::on(name)).await;
         Ok(self.find_schedule(name).await?.to_schedule())
     }
 
@@ -58,6 +61,9 @@ impl Service {
         let id = run.id;
         self.engine.start(run).await?;
         store::record_run_now(self.engine.db(), name, id).await?;
+        let entry = Entry { as_user: shown.run_as.clone().filter(|user| *user != principal.name), ..Entry::on(name) };
+        let detail = serde_json::json!({ "run": id, "task": shown.task });
+        self.record(principal, AuditAction::ScheduleRunNow, entry.detail(detail)).await;
         Ok(shown)
     }
 

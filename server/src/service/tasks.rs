@@ -35,7 +35,7 @@ impl Service {
         }
         let run =
             self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, request.rerun_of)?;
-        self.insert(run).await
+        self.insert(principal, run).await
     }
 
     /// A start linked to an earlier run ("edit and run again") must name a
@@ -69,7 +69,7 @@ impl Service {
             None => Whom::Caller,
         };
         let run = self.prepare_start(principal, path, arguments, whom, origin, None)?;
-        self.insert(run).await
+        self.insert(principal, run).await
     }
 
     /// Starts many runs of `path` in one transaction (all or none).
@@ -87,26 +87,34 @@ impl Service {
             })
             .collect::<Result<Vec<_>, _>>()?;
         self.engine.start_many(&runs).await?;
-        Ok(runs.iter().map(NewRun::to_run).collect())
+        let shown: Vec<Run> = runs.iter().map(NewRun::to_run).collect();
+        self.record_starts(principal, &shown).await;
+        Ok(shown)
     }
 
     /// Starts a new run with the arguments of run `id`, linked to it.
     pub async fn rerun(&self, principal: &Principal, id: RunId) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
         let original = self.find_run(id).await?;
-        // It runs as the same impersonated user if the caller may do that; else as the caller.
+        let run = self.prepare_rerun(principal, original)?;
+        self.insert(principal, run).await
+    }
+
+    /// The new run of a re-run of `original`. It runs as the same
+    /// impersonated user if the caller may do that; else as the caller.
+    pub(super) fn prepare_rerun(&self, principal: &Principal, original: Run) -> Result<NewRun, ServiceError> {
         let impersonated = original.run_as.is_some()
             && original.run_as.as_deref() == self.impersonation_for(principal)
             && original.run_as.as_deref() != Some(principal.name.as_str());
         let whom = if impersonated { Whom::Impersonated } else { Whom::Caller };
-        let run = self.prepare_start(principal, &original.task, original.arguments, whom, Origin::Rerun, Some(id))?;
-        self.insert(run).await
+        self.prepare_start(principal, &original.task, original.arguments, whom, Origin::Rerun, Some(original.id))
     }
 
-    /// Inserts a prepared run (grouped with concurrent starts).
-    async fn insert(&self, run: NewRun) -> Result<Run, ServiceError> {
+    /// Inserts a prepared run (grouped with concurrent starts), and records it.
+    async fn insert(&self, principal: &Principal, run: NewRun) -> Result<Run, ServiceError> {
         let shown = run.to_run();
         self.engine.start(run).await?;
+        self.record_starts(principal, std::slice::from_ref(&shown)).await;
         Ok(shown)
     }
 

@@ -1,6 +1,7 @@
 //! The JSON API under `/api/v1`, one resource a file, over the service
 //! layer. Errors are `application/problem+json` (see `web::problem`).
 
+mod audit;
 mod extract;
 mod health;
 pub mod openapi;
@@ -25,6 +26,7 @@ pub fn router() -> Router<AppState> {
         .merge(runs::router())
         .merge(schedules::router())
         .merge(presets::router())
+        .merge(audit::router())
         .route("/openapi.json", get(openapi::document))
         .fallback(no_such_endpoint)
 }

@@ -1,6 +1,6 @@
 //! Who is asking, for every request: a bearer token, or a session cookie.
 //! The answer goes into the request's extensions as an `app::port::Caller`,
-//! with the client's address as a `PeerAddress`.
+//! with the client (address, user agent) as a `RequestClient`.
 //!
 //! Unsafe requests (anything but GET, HEAD, OPTIONS) are refused when their
 //! `Origin` is another site, and, when authenticated by cookie, unless they
@@ -13,13 +13,13 @@ use super::problem::ApiError;
 use super::state::AppState;
 use crate::auth::secret::same_secret;
 use crate::service::ServiceError;
-use app::port::{Caller, PeerAddress};
+use app::port::{Caller, RequestClient};
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
-use types::Problem;
+use types::{Problem, RequestFrom};
 
 /// Why the credentials a request carried were refused (a bad or revoked token).
 #[derive(Clone, Debug)]
@@ -62,13 +62,16 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
             return Redirect::to("/").into_response();
         }
     }
-    if let Some(ConnectInfo(peer)) = request.extensions().get::<ConnectInfo<SocketAddr>>() {
-        let client = client_address(peer.ip(), request.headers(), &config.http.trusted_proxies);
-        request.extensions_mut().insert(PeerAddress(client.to_string()));
-    }
-    if let Some(caller) = caller {
+    let address = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| {
+        client_address(peer.ip(), request.headers(), &config.http.trusted_proxies).to_string()
+    });
+    let user_agent = request.headers().get(header::USER_AGENT).and_then(|value| value.to_str().ok());
+    let from = RequestFrom::new(address, user_agent);
+    if let Some(mut caller) = caller {
+        caller.principal.from = from.clone();
         request.extensions_mut().insert(caller);
     }
+    request.extensions_mut().insert(RequestClient(from));
     next.run(request).await
 }
 

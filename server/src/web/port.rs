@@ -5,8 +5,9 @@ use super::cookies;
 use crate::service::{Service, ServiceError};
 use app::port::{Caller, ServerPort};
 use types::{
-    ApiToken, CreatedToken, NewPreset, NewToken, NewUser, Origin, Preset, PresetChange, Principal, Problem,
-    RecentArguments, Run, RunDetail, RunFilter, RunId, RunList, Schedule, SessionInfo, StartRequest, Task, User,
+    ApiToken, AuditFilter, AuditList, BulkOutcome, BulkRequest, CreatedToken, NewPreset, NewToken, NewUser, Origin,
+    Preset, PresetChange, Principal, Problem, RecentArguments, RequestFrom, Run, RunDetail, RunFilter, RunId, RunList,
+    Schedule, SessionInfo, StartRequest, Task, User,
 };
 
 pub struct ServicePort {
@@ -34,16 +35,15 @@ impl ServerPort for ServicePort {
         }
     }
 
-    async fn sign_in(&self, name: &str, password: &str, peer: Option<&str>) -> Result<String, Problem> {
-        let session =
-            self.service.accounts().sign_in(name, password, peer).await.map_err(|error| problem(error.into()))?;
+    async fn sign_in(&self, name: &str, password: &str, from: &RequestFrom) -> Result<String, Problem> {
+        let session = self.service.sign_in(name, password, from).await.map_err(problem)?;
         let config = self.service.config();
         Ok(cookies::session_cookie(&session.token, config.auth.session_ttl.0, config.is_https()))
     }
 
     async fn sign_out(&self, caller: &Caller) -> Result<String, Problem> {
         if let Some(key) = &caller.session_key {
-            self.service.accounts().sign_out(key).await.map_err(|error| problem(error.into()))?;
+            self.service.sign_out(&caller.principal, key).await.map_err(problem)?;
         }
         Ok(cookies::cleared_cookie(self.service.config().is_https()))
     }
@@ -78,6 +78,14 @@ impl ServerPort for ServicePort {
 
     async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, Problem> {
         self.service.list_runs(principal, filter).await.map_err(problem)
+    }
+
+    async fn bulk(&self, principal: &Principal, request: BulkRequest) -> Result<BulkOutcome, Problem> {
+        self.service.bulk(principal, request).await.map_err(problem)
+    }
+
+    async fn audit_log(&self, principal: &Principal, filter: &AuditFilter) -> Result<AuditList, Problem> {
+        self.service.audit_log(principal, filter).await.map_err(problem)
     }
 
     async fn presets(&self, principal: &Principal, task: &str) -> Result<Vec<Preset>, Problem> {

@@ -258,7 +258,7 @@ impl TestApp {
 }
 
 pub fn principal(name: &str, role: Role) -> Principal {
-    Principal { kind: ActorKind::User, name: name.to_owned(), role }
+    Principal::new(ActorKind::User, name, role)
 }
 
 pub fn admin() -> Principal {

@@ -8,10 +8,13 @@
 mod common;
 
 mod api_access;
+mod api_audit;
+mod api_bulk;
 mod api_hostile;
 mod api_input;
 mod api_openapi;
 mod api_presets;
+mod api_search;
 mod api_security;
 mod api_sign_in;
 mod cli;
@@ -21,6 +24,7 @@ mod engine_fencing;
 mod engine_history;
 mod engine_leases;
 mod engine_limits;
+mod engine_notifications;
 mod engine_outcomes;
 mod engine_poison;
 mod engine_retries;

@@ -1,11 +1,11 @@
-//! Reading runs: one run, a task's history, batch status, the list across
-//! tasks (keyset paging), attempts, log lines, and the queue's depth.
+//! Reading runs: one run, a task's history, batch status, attempts, log
+//! lines, and the queue's depth (searching across tasks is `search`).
 
 use super::convert;
 use super::error::StoreError;
 use crate::db::entities::{run_attempts, run_logs, runs};
 use crate::db::{Db, statement};
-use sea_orm::{ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
 use types::{Attempt, LogLine, Run, RunId, RunState};
 use uuid::Uuid;
 
@@ -47,52 +47,19 @@ pub async fn runs_by_ids(db: &Db, ids: &[RunId]) -> Result<Vec<Run>, StoreError>
     rows.into_iter().map(convert::run).collect()
 }
 
-/// What the list of runs across tasks is filtered by.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct RunQuery {
-    pub state: Option<RunState>,
-    pub task: Option<String>,
-    /// Runs started by, or run as, this user.
-    pub user: Option<String>,
-    /// Only runs older than this `(created_at, id)`.
-    pub before: Option<(i64, Uuid)>,
-    pub limit: u32,
-}
-
-/// A page of runs across tasks, newest first, and whether more are older.
-pub async fn list_runs(db: &Db, query: &RunQuery) -> Result<(Vec<Run>, Option<(i64, Uuid)>), StoreError> {
-    let mut select = runs::Entity::find();
-    if let Some(state) = query.state {
-        select = select.filter(runs::Column::State.eq(state.as_str()));
-    }
-    if let Some(task) = &query.task {
-        select = select.filter(runs::Column::Task.eq(task.as_str()));
-    }
-    if let Some(user) = &query.user {
-        select = select.filter(
-            Condition::any()
-                .add(runs::Column::StartedByName.eq(user.as_str()))
-                .add(runs::Column::RunAs.eq(user.as_str())),
-        );
-    }
-    if let Some((created_at, id)) = query.before {
-        select = select.filter(
-            Condition::any()
-                .add(runs::Column::CreatedAt.lt(created_at))
-                .add(Condition::all().add(runs::Column::CreatedAt.eq(created_at)).add(runs::Column::Id.lt(id))),
-        );
-    }
-    let limit = query.limit as usize;
-    let mut rows = select
-        .order_by_desc(runs::Column::CreatedAt)
-        .order_by_desc(runs::Column::Id)
-        .limit(u64::from(query.limit) + 1)
-        .all(&db.read)
-        .await?;
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = if more { rows.last().map(|last| (last.created_at, last.id)) } else { None };
-    Ok((rows.into_iter().map(convert::run).collect::<Result<_, _>>()?, next))
+/// The state of the run of `task` that ended last before `(created_at, id)`
+/// (by creation), if any is kept.
+pub async fn previous_end(db: &Db, task: &str, created_at: i64, id: Uuid) -> Result<Option<RunState>, StoreError> {
+    let sql = format!(
+        "SELECT state FROM runs WHERE task = $1 AND state IN {finished} \
+         AND (created_at < $2 OR (created_at = $2 AND id < $3)) ORDER BY created_at DESC, id DESC LIMIT 1",
+        finished = super::finished_states_sql()
+    );
+    let row =
+        db.read.query_one_raw(statement(db.backend, &sql, vec![task.into(), created_at.into(), id.into()])).await?;
+    let Some(row) = row else { return Ok(None) };
+    let text: String = row.try_get("", "state")?;
+    convert::state("runs", id, &text).map(Some)
 }
 
 /// The attempts of run `id`, first to last.

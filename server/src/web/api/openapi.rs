@@ -3,9 +3,10 @@
 
 use axum::Json;
 use types::{
-    Actor, ActorKind, Attempt, FieldError, LogLine, NewPreset, Origin, Preset, PresetChange, PresetList, Problem,
-    Progress, RecentArguments, RecentList, ReportRequest, Run, RunAs, RunDetail, RunError, RunId, RunList, RunState,
-    Schedule, ScheduleList, StartRequest, Task, TaskKind, TaskList, TrackRequest,
+    Actor, ActorKind, ArgumentMatch, Attempt, AuditAction, AuditEvent, AuditList, BulkAction, BulkOutcome, BulkRequest,
+    FieldError, LogLine, NewPreset, Origin, Preset, PresetChange, PresetList, Problem, Progress, RecentArguments,
+    RecentList, ReportRequest, Run, RunAs, RunDetail, RunError, RunFilter, RunId, RunList, RunState, Schedule,
+    ScheduleList, StartRequest, Task, TaskKind, TaskList, TrackRequest,
 };
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::openapi::{ContentBuilder, RefOr, ResponseBuilder};
@@ -20,6 +21,7 @@ use utoipa::{Modify, OpenApi};
         super::tasks::start,
         super::tasks::history,
         super::runs::list,
+        super::runs::bulk,
         super::runs::one,
         super::runs::rerun,
         super::runs::cancel,
@@ -34,11 +36,13 @@ use utoipa::{Modify, OpenApi};
         super::presets::change,
         super::presets::remove,
         super::presets::recent,
+        super::audit::list,
     ),
     components(schemas(
         Task, TaskKind, TaskList, Run, RunId, RunState, RunError, Origin, Actor, ActorKind, Progress, RunDetail,
         Attempt, LogLine, RunList, StartRequest, RunAs, TrackRequest, ReportRequest, Schedule, ScheduleList, Problem,
-        FieldError, Preset, NewPreset, PresetChange, PresetList, RecentArguments, RecentList
+        FieldError, Preset, NewPreset, PresetChange, PresetList, RecentArguments, RecentList,
+        BulkRequest, BulkAction, BulkOutcome, RunFilter, ArgumentMatch, AuditEvent, AuditAction, AuditList
     )),
     modifiers(&Security),
     security(("bearer" = [])),

@@ -1,5 +1,5 @@
-//! `/runs`: batch status and the list across tasks, one run, re-run,
-//! cancel, and runs started elsewhere (register, report).
+//! `/runs`: batch status and the search across tasks, bulk actions, one
+//! run, re-run, cancel, and runs started elsewhere (register, report).
 
 use super::responses::{NoSuchRun, NoSuchTask, created};
 use super::{ApiJson, Authenticated};
@@ -10,19 +10,26 @@ use axum::extract::{Path, Query, State};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use serde::Deserialize;
-use types::{Problem, ReportRequest, Run, RunDetail, RunFilter, RunId, RunList, RunState, TrackRequest};
+use types::{
+    BulkOutcome, BulkRequest, Origin, Problem, ReportRequest, Run, RunDetail, RunFilter, RunId, RunList, RunState,
+    TrackRequest,
+};
 
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/runs", get(list).post(track))
+        .route("/runs/bulk", post(bulk))
         .route("/runs/{id}", get(one).patch(report))
         .route("/runs/{id}/rerun", post(rerun))
         .route("/runs/{id}/cancel", post(cancel))
 }
 
-/// `GET /runs`: either `ids` (batch status), or the filters of the list.
+/// `GET /runs`: either `ids` (batch status), or the filters of the search.
+/// (The handler reads the query itself, for the `arguments.*` keys; this
+/// documents it.)
 #[derive(Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
+#[allow(dead_code)]
 pub struct RunsQuery {
     /// Comma-separated run ids, at most 200: return just these (for polling).
     #[param(value_type = Option<Vec<uuid::Uuid>>, style = Form, explode = false, max_items = 200)]
@@ -34,8 +41,27 @@ pub struct RunsQuery {
     #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
     task: Option<String>,
     /// Runs started by, or run as, this user.
-    #[param(max_length = 64, pattern = "^[^\\u0000]*$")]
+    #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
     user: Option<String>,
+    /// Runs started by this user or token.
+    #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
+    started_by: Option<String>,
+    /// Runs run as this user.
+    #[serde(rename = "as")]
+    #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
+    run_as: Option<String>,
+    /// ui, api, schedule, cli, external or rerun.
+    #[param(value_type = Option<Origin>)]
+    origin: Option<String>,
+    /// Created at or after this time: RFC 3339, or without an offset as UTC.
+    #[param(max_length = 40, pattern = "^[^\\u0000]*$")]
+    since: Option<String>,
+    /// Created before this time.
+    #[param(max_length = 40, pattern = "^[^\\u0000]*$")]
+    until: Option<String>,
+    /// Text in the result or the error message, in any case.
+    #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
+    text: Option<String>,
     /// Runs per page (1 to 200, default 50).
     #[param(minimum = 1, maximum = 200)]
     limit: Option<u32>,
@@ -44,19 +70,23 @@ pub struct RunsQuery {
     before: Option<String>,
 }
 
-/// Batch status (`ids=`), or recent runs across tasks, newest first, a page at a time.
+/// Batch status (`ids=`), or a search across tasks, newest first, a page at
+/// a time. Besides the parameters listed, `arguments.KEY=VALUE` (repeatable,
+/// nested keys joined by dots, at most 8) matches runs whose argument at
+/// that path is VALUE: read as JSON when it is a JSON scalar (`42`, `true`,
+/// `null`, `"42"` for the text), else as text.
 #[utoipa::path(get, path = "/api/v1/runs", tag = "runs", params(RunsQuery),
     responses(
-        (status = 200, description = "The runs asked for, or a page of recent runs.", body = RunList),
-        (status = 400, description = "A bad id, state, limit or cursor.", body = Problem, content_type = "application/problem+json"),
+        (status = 200, description = "The runs asked for, or a page of the search.", body = RunList),
+        (status = 400, description = "A bad id, filter, time, limit or cursor.", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "More than 200 ids.", body = Problem, content_type = "application/problem+json")))]
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
-    query: Result<Query<RunsQuery>, axum::extract::rejection::QueryRejection>,
+    query: Result<Query<Vec<(String, String)>>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<RunList>, ApiError> {
-    let Query(query) = query.map_err(|rejection| ApiError(Problem::bad_request(rejection.body_text())))?;
-    if let Some(ids) = query.ids {
+    let Query(pairs) = query.map_err(|rejection| ApiError(Problem::bad_request(rejection.body_text())))?;
+    if let Some((_, ids)) = pairs.iter().find(|(key, _)| key == "ids") {
         let ids = ids
             .split(',')
             .filter(|id| !id.trim().is_empty())
@@ -66,17 +96,25 @@ pub async fn list(
             .collect::<Result<Vec<_>, _>>()?;
         return Ok(Json(RunList { runs: state.service.runs_by_ids(&principal, &ids).await?, next_before: None }));
     }
-    let state_filter = match query.state.as_deref().filter(|text| !text.is_empty()) {
-        Some(text) => Some(RunState::parse(text).ok_or_else(|| {
-            ApiError(Problem::bad_request(format!(
-                "state must be pending, running, success, failure or cancelled, not {text:?}."
-            )))
-        })?),
-        None => None,
-    };
-    let filter =
-        RunFilter { state: state_filter, task: query.task, user: query.user, limit: query.limit, before: query.before };
+    let filter = RunFilter::from_query(pairs).map_err(|detail| ApiError(Problem::bad_request(detail)))?;
     Ok(Json(state.service.list_runs(&principal, &filter).await?))
+}
+
+/// Cancels or re-runs a list of runs, or every run a filter matches (at
+/// most 10,000), in batches; `dry_run` only counts, and `expect` refuses
+/// (409) when the count has changed since the caller confirmed it.
+#[utoipa::path(post, path = "/api/v1/runs/bulk", tag = "runs", request_body = BulkRequest,
+    responses(
+        (status = 200, description = "What was matched, changed and left alone.", body = BulkOutcome),
+        (status = 400, description = "A bad filter, time or cursor.", body = Problem, content_type = "application/problem+json"),
+        (status = 409, description = "The selection's count differs from `expect`.", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Neither or both of ids and filter, no ids, or more than 10,000 runs.", body = Problem, content_type = "application/problem+json")))]
+pub async fn bulk(
+    State(state): State<AppState>,
+    Authenticated(principal): Authenticated,
+    ApiJson(request): ApiJson<BulkRequest>,
+) -> Result<Json<BulkOutcome>, ApiError> {
+    Ok(Json(state.service.bulk(&principal, request).await?))
 }
 
 /// Every field of one run, with its attempts and log.

@@ -1,0 +1,113 @@
+//! The config of operating many runs: how long the audit log keeps its
+//! entries, and where and when failure notifications go.
+
+use super::ConfigDuration;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// `[audit]`
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditConfig {
+    /// How long an entry is kept (notifications: `notifications.keep`).
+    pub keep: ConfigDuration,
+}
+
+impl Default for AuditConfig {
+    fn default() -> AuditConfig {
+        AuditConfig { keep: ConfigDuration::secs(90 * 86_400) }
+    }
+}
+
+/// Which ends of a run are told.
+#[derive(Clone, Copy, Debug, Serialize, Deserialize, PartialEq, Eq, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum NotifyOn {
+    /// Runs that end in failure.
+    #[default]
+    Failure,
+    /// Failures, and the first success after a failure of the same task.
+    FailureAndRecovery,
+    /// Every end: success, failure, cancelled.
+    End,
+}
+
+/// Where and when one task's notifications go.
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotifyRule {
+    /// Webhook URLs that get a JSON POST (with a Slack-compatible `text`).
+    /// They are secrets to many services: never logged nor shown.
+    pub urls: Vec<String>,
+    pub on: NotifyOn,
+}
+
+/// `[notifications]`: the default rule, and `[notifications.tasks."path"]`
+/// rules that replace it for one task (`urls = []` silences a task).
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct NotificationsConfig {
+    pub urls: Vec<String>,
+    pub on: NotifyOn,
+    pub tasks: BTreeMap<String, NotifyRule>,
+    /// Deliveries tried per message (the first and its retries).
+    pub attempts: u32,
+    /// The wait before the first retry; it doubles for each further one.
+    pub retry_backoff: ConfigDuration,
+    /// How long one delivery may take.
+    pub timeout: ConfigDuration,
+    /// How long the records of deliveries are kept in the audit log.
+    pub keep: ConfigDuration,
+}
+
+impl Default for NotificationsConfig {
+    fn default() -> NotificationsConfig {
+        NotificationsConfig {
+            urls: Vec::new(),
+            on: NotifyOn::Failure,
+            tasks: BTreeMap::new(),
+            attempts: 5,
+            retry_backoff: ConfigDuration::secs(2),
+            timeout: ConfigDuration::secs(10),
+            keep: ConfigDuration::secs(14 * 86_400),
+        }
+    }
+}
+
+impl NotificationsConfig {
+    /// The rule for `task`: its own, or the default.
+    pub fn rule_for(&self, task: &str) -> NotifyRule {
+        self.tasks.get(task).cloned().unwrap_or_else(|| NotifyRule { urls: self.urls.clone(), on: self.on })
+    }
+
+    /// Whether any task may be notified about.
+    pub fn any(&self) -> bool {
+        !self.urls.is_empty() || self.tasks.values().any(|rule| !rule.urls.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_task_rule_replaces_the_default() {
+        let config: NotificationsConfig = toml::from_str(
+            r#"
+            urls = ["https://hooks.example.com/a"]
+            [tasks."quiet.task"]
+            urls = []
+            [tasks."loud.task"]
+            urls = ["https://hooks.example.com/b"]
+            on = "end"
+            "#,
+        )
+        .unwrap();
+        assert_eq!(config.rule_for("other").urls, ["https://hooks.example.com/a"]);
+        assert_eq!(config.rule_for("other").on, NotifyOn::Failure);
+        assert!(config.rule_for("quiet.task").urls.is_empty());
+        assert_eq!(config.rule_for("loud.task").on, NotifyOn::End);
+        assert!(config.any());
+        assert!(!NotificationsConfig::default().any());
+    }
+}
