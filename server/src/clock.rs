@@ -35,15 +35,11 @@ pub fn from_rfc3339(text: &str) -> Option<i64> {
 /// `2026-12-01T10:00`, `2026-12-01T10:00:30` or `2026-12-01`.
 pub fn from_typed_time(text: &str) -> Option<i64> {
     let text = text.trim();
-    let has_offset = text.ends_with(['Z', 'z']) || text.get(19..).is_some_and(|rest| rest.contains(['+', '-']));
-    if has_offset {
-        return from_rfc3339(text);
-    }
-    match text.len() {
-        10 => from_rfc3339(&format!("{text}T00:00:00Z")),
-        16 => from_rfc3339(&format!("{text}:00Z")),
-        _ => from_rfc3339(&format!("{text}Z")),
-    }
+    let (date, time) = text.split_once(['T', 't']).unwrap_or((text, "00:00:00"));
+    let (clock, offset) = time.split_at(time.find(['Z', 'z', '+', '-']).unwrap_or(time.len()));
+    let clock = if clock.len() == 5 { format!("{clock}:00") } else { clock.to_owned() };
+    let offset = if offset.is_empty() { "Z" } else { offset };
+    from_rfc3339(&format!("{date}T{clock}{offset}"))
 }
 
 #[cfg(test)]
@@ -56,6 +52,8 @@ mod tests {
         assert_eq!(from_typed_time("2026-12-01T10:00"), at);
         assert_eq!(from_typed_time("2026-12-01T10:00:00"), at);
         assert_eq!(from_typed_time("2026-12-01T11:00:00+01:00"), at);
+        assert_eq!(from_typed_time("2026-12-01T11:00+01:00"), at);
+        assert_eq!(from_typed_time("2026-12-01T10:00Z"), at);
         assert_eq!(from_typed_time("2026-12-01"), from_rfc3339("2026-12-01T00:00:00Z"));
         assert_eq!(from_typed_time("2026-12-01T10:00:00.5"), from_rfc3339("2026-12-01T10:00:00.5Z"));
         assert_eq!(from_typed_time("soon"), None);

@@ -91,11 +91,23 @@ pub struct AuditFilter {
     pub target: Option<String>,
     /// At or after this time (RFC 3339).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(max_length = 40, pattern = "^[^\\u0000]*$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            max_length = 40,
+            pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?)?$"
+        )
+    )]
     pub since: Option<String>,
     /// Before this time (RFC 3339).
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(max_length = 40, pattern = "^[^\\u0000]*$"))]
+    #[cfg_attr(
+        feature = "openapi",
+        param(
+            max_length = 40,
+            pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?)?$"
+        )
+    )]
     pub until: Option<String>,
     /// Entries per page (1 to 200, default 50).
     #[serde(default)]
@@ -103,6 +115,6 @@ pub struct AuditFilter {
     pub limit: Option<u32>,
     /// The `next_before` of the previous page.
     #[serde(default)]
-    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]+$"))]
+    #[cfg_attr(feature = "openapi", param(pattern = "^[0-9]{1,18}$"))]
     pub before: Option<String>,
 }

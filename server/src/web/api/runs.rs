@@ -53,11 +53,18 @@ pub struct RunsQuery {
     /// ui, api, schedule, cli, external or rerun.
     #[param(value_type = Option<Origin>)]
     origin: Option<String>,
-    /// Created at or after this time: RFC 3339, or without an offset as UTC.
-    #[param(max_length = 40, pattern = "^[^\\u0000]*$")]
+    /// Created at or after this time: RFC 3339, or without an offset as UTC
+    /// (`2026-12-01`, `2026-12-01T09:30`).
+    #[param(
+        max_length = 40,
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?)?$"
+    )]
     since: Option<String>,
     /// Created before this time.
-    #[param(max_length = 40, pattern = "^[^\\u0000]*$")]
+    #[param(
+        max_length = 40,
+        pattern = "^(19|20)[0-9]{2}-(0[1-9]|1[0-2])-(0[1-9]|1[0-9]|2[0-8])(T([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\\.[0-9]{1,6})?)?(Z|[+-](0[0-9]|1[0-3]):[0-5][0-9])?)?$"
+    )]
     until: Option<String>,
     /// Text in the result or the error message, in any case.
     #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
