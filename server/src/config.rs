@@ -11,7 +11,7 @@ mod values;
 
 pub use duration::ConfigDuration;
 pub use load::{ConfigError, ConfigSource, load};
-pub use operations::{AuditConfig, NotificationsConfig, NotifyOn, NotifyRule};
+pub use operations::{AuditConfig, NotificationsConfig, NotifyOn, NotifyRule, SearchConfig};
 pub use values::{DatabaseUrl, IpNet};
 
 use serde::{Deserialize, Serialize};
@@ -52,6 +52,7 @@ pub struct Config {
     pub api: ApiConfig,
     pub http: HttpConfig,
     pub outbound: OutboundConfig,
+    pub search: SearchConfig,
     pub audit: AuditConfig,
     pub notifications: NotificationsConfig,
     /// Per-task settings, and command and external tasks, by dotted path.
@@ -76,6 +77,7 @@ impl Default for Config {
             api: ApiConfig::default(),
             http: HttpConfig::default(),
             outbound: OutboundConfig::default(),
+            search: SearchConfig::default(),
             audit: AuditConfig::default(),
             notifications: NotificationsConfig::default(),
             tasks: BTreeMap::new(),

@@ -20,6 +20,8 @@ pub enum StartupError {
     Catalog { error: CatalogError, source_name: String },
     #[error(transparent)]
     Database(#[from] ConnectError),
+    #[error("cannot make the search indexes of search.indexed_arguments: {0}")]
+    Indexes(crate::engine::StoreError),
 }
 
 /// A running Task Starter (minus the web server and the worker pool).
@@ -38,6 +40,9 @@ impl Runtime {
         let catalog = catalog(&config, source, registry)?;
         let db = Db::connect(config.database_url.expose(), config.database_connections).await?;
         db.migrate().await?;
+        let paths: Vec<Vec<String>> =
+            config.search.indexed_arguments.iter().map(|path| path.split('.').map(str::to_owned).collect()).collect();
+        crate::engine::store::search::index_arguments(&db, &paths).await.map_err(StartupError::Indexes)?;
         Ok(Runtime::over(db, config, catalog))
     }
 

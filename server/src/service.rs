@@ -6,6 +6,7 @@ mod audit;
 mod bulk;
 mod error;
 mod external;
+mod filters;
 mod presets;
 mod runs;
 mod schedules;

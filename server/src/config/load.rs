@@ -210,6 +210,11 @@ fn check(config: &Config) -> Result<(), (String, String)> {
         }
     }
     check_notifications(&config.notifications)?;
+    for (index, path) in config.search.indexed_arguments.iter().enumerate() {
+        if let Err(error) = types::ArgumentMatch::parse(path, "0") {
+            return Err((format!("search.indexed_arguments[{index}]"), error));
+        }
+    }
     for (index, schedule) in config.schedules.iter().enumerate() {
         if config.schedules[..index].iter().any(|other| other.name == schedule.name) {
             return Err((format!("schedules[{index}].name"), format!("{:?} is used twice", schedule.name)));

@@ -1,5 +1,6 @@
-//! The config of operating many runs: how long the audit log keeps its
-//! entries, and where and when failure notifications go.
+//! The config of operating many runs: which argument paths are indexed for
+//! search, how long the audit log keeps its entries, and where and when
+//! failure notifications go.
 
 use super::ConfigDuration;
 use serde::{Deserialize, Serialize};
@@ -17,6 +18,15 @@ impl Default for AuditConfig {
     fn default() -> AuditConfig {
         AuditConfig { keep: ConfigDuration::secs(90 * 86_400) }
     }
+}
+
+/// `[search]`
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[serde(default, deny_unknown_fields)]
+pub struct SearchConfig {
+    /// Argument paths (`customer`, `order.region`) searched often enough to
+    /// index on SQLite; PostgreSQL's one index serves every path.
+    pub indexed_arguments: Vec<String>,
 }
 
 /// Which ends of a run are told.

@@ -3,8 +3,8 @@
 //! An entry that cannot be written is logged and the operation stands: it
 //! has happened, and failing it now would only invite a retry.
 
+use super::filters::{page_limit, typed_time};
 use super::{Service, ServiceError, require};
-use crate::clock::from_typed_time;
 use crate::engine::store::{self, AuditQuery, NewAuditEvent};
 use types::{Actor, AuditAction, AuditFilter, AuditList, Principal, RequestFrom, Role, Run};
 
@@ -71,7 +71,7 @@ impl Service {
     /// A page of the audit log, newest first (admins only).
     pub async fn audit_log(&self, principal: &Principal, filter: &AuditFilter) -> Result<AuditList, ServiceError> {
         require(principal, Role::Admin)?;
-        let limit = super::runs::page_limit(filter.limit)?;
+        let limit = page_limit(filter.limit)?;
         let non_empty = |text: &Option<String>| text.clone().filter(|text| !text.trim().is_empty());
         let query = AuditQuery {
             action: filter.action,
@@ -110,14 +110,4 @@ fn event(actor: Actor, from: &RequestFrom, action: AuditAction, entry: Entry) ->
         user_agent: from.user_agent.clone(),
         detail: entry.detail,
     }
-}
-
-/// A filter's time (RFC 3339, or without an offset as UTC), refused with its key.
-pub(super) fn typed_time(key: &str, text: Option<String>) -> Result<Option<i64>, ServiceError> {
-    text.map(|text| {
-        from_typed_time(&text).ok_or_else(|| {
-            ServiceError::BadRequest(format!("{key} must be a time such as 2026-12-01T10:00:00Z, not {text:?}."))
-        })
-    })
-    .transpose()
 }

@@ -1,18 +1,16 @@
 //! Runs: a task's history, batch status for polling, every field of one run,
 //! recent runs across tasks with keyset paging, cancelling, and waiting.
 
-use super::audit::{Entry, typed_time};
+use super::audit::Entry;
+use super::filters::{page_limit, typed_time};
 use super::{Service, ServiceError, require};
 use crate::engine::CancelOutcome;
 use crate::engine::store::read;
 use crate::engine::store::search::{self, RunQuery};
 use std::time::Duration;
-use types::{
-    AuditAction, MAX_PAGE, MAX_POLL_IDS, Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList, RunState,
-};
+use types::{AuditAction, MAX_POLL_IDS, Origin, Principal, Role, Run, RunDetail, RunFilter, RunId, RunList, RunState};
 use uuid::Uuid;
 
-const DEFAULT_PAGE: u32 = 50;
 /// How often [`Service::wait`] looks at the run.
 const WAIT_POLL: Duration = Duration::from_millis(100);
 
@@ -56,11 +54,11 @@ impl Service {
     /// Every field of one run, with its attempts and log.
     pub async fn run_detail(&self, principal: &Principal, id: RunId) -> Result<RunDetail, ServiceError> {
         require(principal, Role::Viewer)?;
-        let run = self.find_run(id).await?;
         let db = self.engine.db();
+        let (run, log) =
+            read::run_with_log(db, id).await?.ok_or_else(|| ServiceError::not_found(format_args!("run {id}")))?;
         // Only runs of tasks that retry keep attempt rows.
         let attempts = if run.max_attempts > 1 { read::attempts(db, id).await? } else { Vec::new() };
-        let log = read::log_lines(db, id).await?;
         Ok(RunDetail { run, attempts, log })
     }
 
@@ -146,15 +144,6 @@ impl Service {
         require(principal, Role::Viewer)?;
         Ok(read::queue_depth(self.engine.db()).await?)
     }
-}
-
-/// A page's size: 50 unless asked, at most 200.
-pub(super) fn page_limit(limit: Option<u32>) -> Result<u32, ServiceError> {
-    let limit = limit.unwrap_or(DEFAULT_PAGE);
-    if limit == 0 || limit > MAX_PAGE {
-        return Err(ServiceError::BadRequest(format!("limit must be from 1 to {MAX_PAGE}.")));
-    }
-    Ok(limit)
 }
 
 /// The store's query for a filter: limits checked, times and cursor read.

@@ -20,6 +20,8 @@ on_both_databases!(runs_are_found_by_argument_values_text_and_time, |database: D
     config.tasks.insert(TASK.to_owned(), TaskConfig { history: Some(100), ..TaskConfig::default() });
     config.tasks.insert("tests.io_error".to_owned(), TaskConfig { history: Some(100), ..TaskConfig::default() });
     let app = TestApp::with_config(database, config, true).await;
+    // `number` searched through its SQLite index (as `search.indexed_arguments` makes it), `numberx` without.
+    task_starter::engine::store::search::index_arguments(&app.test_db.db, &[vec!["number".to_owned()]]).await.unwrap();
     let router = app.router();
     let viewer = app.token(Role::Viewer).await;
     let service = app.service();

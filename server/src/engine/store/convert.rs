@@ -3,9 +3,9 @@
 
 use super::error::{StoreError, unreadable};
 use crate::clock::to_rfc3339;
-use crate::db::entities::{run_attempts, run_logs, runs};
+use crate::db::entities::{run_attempts, runs};
 use serde_json::Value;
-use types::{Actor, ActorKind, Attempt, LogLine, Origin, Progress, Run, RunError, RunId, RunState};
+use types::{Actor, ActorKind, Attempt, Origin, Progress, Run, RunError, RunId, RunState};
 
 /// A stored run as the API shows it.
 pub fn run(row: runs::Model) -> Result<Run, StoreError> {
@@ -72,8 +72,4 @@ pub fn attempt(row: run_attempts::Model) -> Result<Attempt, StoreError> {
         started_at: to_rfc3339(row.started_at),
         finished_at: to_rfc3339(row.finished_at),
     })
-}
-
-pub fn log_line(row: run_logs::Model) -> LogLine {
-    LogLine { at: to_rfc3339(row.at), level: row.level, message: row.message }
 }

@@ -3,9 +3,10 @@
 
 use super::convert;
 use super::error::StoreError;
-use crate::db::entities::{run_attempts, run_logs, runs};
-use crate::db::{Db, statement};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use crate::clock::to_rfc3339;
+use crate::db::entities::{run_attempts, runs};
+use crate::db::{Backend, Db, statement};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, FromQueryResult, QueryFilter, QueryOrder, QuerySelect};
 use types::{Attempt, LogLine, Run, RunId, RunState};
 use uuid::Uuid;
 
@@ -72,14 +73,33 @@ pub async fn attempts(db: &Db, id: RunId) -> Result<Vec<Attempt>, StoreError> {
     rows.into_iter().map(convert::attempt).collect()
 }
 
-/// The log lines of run `id`, in the order they were written.
-pub async fn log_lines(db: &Db, id: RunId) -> Result<Vec<LogLine>, StoreError> {
-    let rows = run_logs::Entity::find()
-        .filter(run_logs::Column::RunId.eq(id.0))
-        .order_by_asc(run_logs::Column::Id)
-        .all(&db.read)
-        .await?;
-    Ok(rows.into_iter().map(convert::log_line).collect())
+/// Run `id` with its log lines, in one statement (the log gathered into a
+/// JSON list by the database): what a run's info page asks for.
+pub async fn run_with_log(db: &Db, id: RunId) -> Result<Option<(Run, Vec<LogLine>)>, StoreError> {
+    let log = match db.backend {
+        Backend::Sqlite => {
+            "(SELECT json_group_array(json_array(at, level, message)) FROM \
+             (SELECT at, level, message FROM run_logs WHERE run_id = runs.id ORDER BY id))"
+        }
+        Backend::Postgres => {
+            "(SELECT json_agg(json_build_array(at, level, message) ORDER BY id)::text \
+             FROM run_logs WHERE run_id = runs.id)"
+        }
+    };
+    let sql = format!("SELECT runs.*, {log} AS log_lines FROM runs WHERE id = $1");
+    let Some(row) = db.read.query_one_raw(statement(db.backend, &sql, vec![id.0.into()])).await? else {
+        return Ok(None);
+    };
+    let lines: Option<String> = row.try_get("", "log_lines")?;
+    let run = convert::run(runs::Model::from_query_result(&row, "")?)?;
+    let lines: Vec<(i64, String, String)> = match lines {
+        Some(text) => {
+            serde_json::from_str(&text).map_err(|error| super::error::unreadable("run_logs", id, "log", error))?
+        }
+        None => Vec::new(),
+    };
+    let log = lines.into_iter().map(|(at, level, message)| LogLine { at: to_rfc3339(at), level, message }).collect();
+    Ok(Some((run, log)))
 }
 
 /// How many runs wait to be claimed.

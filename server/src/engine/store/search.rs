@@ -5,8 +5,10 @@
 //!
 //! Argument values are matched on PostgreSQL by `jsonb` containment, which
 //! the `runs_arguments` GIN index serves; on SQLite by `json_extract` with
-//! the value's JSON type, which reads each candidate row (SQLite has no
-//! index for arbitrary paths): narrow such a search by task or time.
+//! the value's JSON type, which an expression index serves for the paths
+//! configured in `search.indexed_arguments` (SQLite cannot index every
+//! path at once); other paths read each candidate row, so narrow those
+//! searches by task or time.
 
 use super::convert;
 use super::error::StoreError;
@@ -115,10 +117,12 @@ impl Conditions {
             self.add(format!("(arguments::jsonb) @> {placeholder}::jsonb"));
             return;
         }
-        // Keys are letters, digits, '_' and '-' (checked with the filter), so
-        // quoting each is enough to make the JSON path.
-        let path = format!("$.{}", matched.path.iter().map(|key| format!("\"{key}\"")).collect::<Vec<_>>().join("."));
-        let path = self.bind(path);
+        // The path is written into the SQL (not bound), so that an index on
+        // the same expression (`search.indexed_arguments`) applies.
+        let Some(path) = sqlite_path(&matched.path) else {
+            self.add("1 = 0".to_owned());
+            return;
+        };
         let condition = match &matched.value {
             serde_json::Value::Null => format!("json_type(arguments, {path}) = 'null'"),
             serde_json::Value::Bool(true) => format!("json_type(arguments, {path}) = 'true'"),
@@ -141,6 +145,54 @@ impl Conditions {
         };
         self.add(condition);
     }
+}
+
+/// `'$."customer"."id"'`: a JSON path as an SQL literal, for keys of letters,
+/// digits, `_` and `-` only (the filter's rule; anything else is `None`).
+fn sqlite_path(path: &[String]) -> Option<String> {
+    let fine = |key: &String| {
+        !key.is_empty() && key.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-')
+    };
+    if path.is_empty() || !path.iter().all(fine) {
+        return None;
+    }
+    Some(format!("'$.{}'", path.iter().map(|key| format!("\"{key}\"")).collect::<Vec<_>>().join(".")))
+}
+
+/// On SQLite, an index per configured argument path (newest first within a
+/// value), and none left over from paths no longer configured. PostgreSQL's
+/// one GIN index serves every path, so there this does nothing.
+pub async fn index_arguments(db: &Db, paths: &[Vec<String>]) -> Result<(), StoreError> {
+    if db.backend != Backend::Sqlite {
+        return Ok(());
+    }
+    let mut wanted = Vec::new();
+    for path in paths {
+        let Some(literal) = sqlite_path(path) else { continue };
+        let name = format!("runs_argument_{}", path.join("__").replace('-', "_"));
+        let sql = format!(
+            "CREATE INDEX IF NOT EXISTS {name} ON runs (json_extract(arguments, {literal}), created_at DESC, id DESC)"
+        );
+        db.write.execute_raw(statement(db.backend, &sql, Vec::new())).await?;
+        wanted.push(name);
+    }
+    let existing = db
+        .read
+        .query_all_raw(statement(
+            db.backend,
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'runs_argument_%'",
+            Vec::new(),
+        ))
+        .await?;
+    for row in existing {
+        let name: String = row.try_get("", "name")?;
+        if !wanted.contains(&name) {
+            db.write
+                .execute_raw(statement(db.backend, &format!("DROP INDEX IF EXISTS \"{name}\""), Vec::new()))
+                .await?;
+        }
+    }
+    Ok(())
 }
 
 /// A page of runs across tasks, newest first, and whether more are older.
