@@ -5,7 +5,6 @@
 //!
 //! - a rare argument value (`arguments.customer=…`: 1 run in 5,000 matches;
 //!   indexed on SQLite as `search.indexed_arguments = ["customer"]` would);
-//! - a unique argument value on a path SQLite has no index for;
 //! - an argument value narrowed by task;
 //! - a state across all tasks (newest 50);
 //! - text in the result or error that no run holds (the worst case: every
@@ -190,8 +189,7 @@ async fn bench(database: &str, options: &Options) -> Result<(), String> {
         ("since one hour ago", Box::new(move |_| RunFilter { since: Some(hour_ago.clone()), ..RunFilter::default() })),
     ];
     for (name, filter) in &cases {
-        let unindexed = name.starts_with("text") || (database == "sqlite" && name.contains("no SQLite index"));
-        let queries = if unindexed { options.queries.min(10) } else { options.queries };
+        let queries = if name.starts_with("text") { options.queries.min(10) } else { options.queries };
         let (p50, p99, found) = time(queries, |index| search(filter(index))).await;
         println!(
             "{database}: {name:<36} p50 {p50:>8.2} ms  p99 {p99:>8.2} ms  ({found} runs a page, {queries} searches)"
