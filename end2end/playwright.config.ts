@@ -16,7 +16,7 @@ export const ADMIN_PASSWORD = "e2e-admin-password";
 
 const root = resolve(__dirname, "..");
 const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
-const server = process.env.TASK_STARTER_BIN ?? join(targetDir, "debug", "task-starter");
+const server = process.env.E2E_SERVER_BIN ?? join(targetDir, "debug", "task-starter");
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
 export default defineConfig({
