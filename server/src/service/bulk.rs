@@ -49,18 +49,8 @@ impl Service {
         if request.dry_run {
             return Ok(outcome);
         }
-        let mut cursor = None;
-        loop {
-            let (batch, next) = self.batch(&selection, cursor).await?;
-            match request.action {
-                BulkAction::Cancel => self.cancel_batch(principal, batch, &mut outcome).await?,
-                BulkAction::Rerun => self.rerun_batch(principal, batch, &mut outcome).await?,
-            }
-            match next {
-                Some(next) => cursor = Some(next),
-                None => break,
-            }
-        }
+        // Batches done before a failure stay done, and are recorded as such.
+        let done = self.act(principal, request.action, &selection, &mut outcome).await;
         let action = match request.action {
             BulkAction::Cancel => AuditAction::BulkCancel,
             BulkAction::Rerun => AuditAction::BulkRerun,
@@ -71,9 +61,32 @@ impl Service {
             "skipped": outcome.skipped,
             "filter": request.filter.as_ref().map(RunFilter::to_query),
             "ids": request.ids.as_ref().map(|ids| ids.iter().take(LISTED).collect::<Vec<_>>()),
+            "error": done.as_ref().err().map(ToString::to_string),
         });
         self.record(principal, action, Entry::default().detail(detail)).await;
-        Ok(outcome)
+        done.map(|()| outcome)
+    }
+
+    /// Applies `action` to the selection, a batch at a time.
+    async fn act(
+        &self,
+        principal: &Principal,
+        action: BulkAction,
+        selection: &Selection,
+        outcome: &mut BulkOutcome,
+    ) -> Result<(), ServiceError> {
+        let mut cursor = None;
+        loop {
+            let (batch, next) = self.batch(selection, cursor).await?;
+            match action {
+                BulkAction::Cancel => self.cancel_batch(principal, batch, outcome).await?,
+                BulkAction::Rerun => self.rerun_batch(principal, batch, outcome).await?,
+            }
+            match next {
+                Some(next) => cursor = Some(next),
+                None => return Ok(()),
+            }
+        }
     }
 
     /// How many runs the selection holds.
