@@ -32,6 +32,6 @@ pub use run::{Actor, Attempt, LogLine, Origin, Progress, Run, RunDetail, RunErro
 pub use schedule::{Schedule, ScheduleList};
 pub use search::{
     ArgumentMatch, BulkAction, BulkOutcome, BulkRequest, MAX_ARGUMENT_MATCHES, MAX_BULK_RUNS, MAX_PAGE,
-    MAX_SEARCH_TEXT, RunFilter,
+    MAX_SEARCH_TEXT, RunFilter, is_argument_key,
 };
 pub use task::{Task, TaskKind, TaskList};

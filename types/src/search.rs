@@ -85,17 +85,20 @@ impl RunFilter {
             if value.is_empty() {
                 continue;
             }
-            if value.chars().count() > MAX_SEARCH_TEXT {
-                return Err(format!("{key} is longer than {MAX_SEARCH_TEXT} characters."));
-            }
             if let Some(path) = key.strip_prefix("arguments.") {
                 filter.arguments.push(ArgumentMatch::parse(path, value)?);
                 continue;
             }
             let text = Some(value.to_owned());
             match key {
-                "state" => filter.state = Some(RunState::parse(value).ok_or_else(|| named_error("state", value))?),
-                "origin" => filter.origin = Some(Origin::parse(value).ok_or_else(|| named_error("origin", value))?),
+                "state" => {
+                    filter.state =
+                        Some(RunState::parse(value).ok_or_else(|| named_error("state", value, RunState::ALL))?);
+                }
+                "origin" => {
+                    filter.origin =
+                        Some(Origin::parse(value).ok_or_else(|| named_error("origin", value, Origin::ALL))?);
+                }
                 "limit" => {
                     filter.limit =
                         Some(value.parse().map_err(|_| format!("limit must be from 1 to {MAX_PAGE}, not {value:?}."))?);
@@ -191,12 +194,17 @@ impl RunFilter {
     }
 }
 
-fn named_error(what: &str, value: &str) -> String {
-    let known: Vec<&str> = match what {
-        "state" => RunState::ALL.iter().map(|state| state.as_str()).collect(),
-        _ => Origin::ALL.iter().map(|origin| origin.as_str()).collect(),
-    };
+fn named_error<T: std::fmt::Display>(what: &str, value: &str, known: &[T]) -> String {
+    let known: Vec<String> = known.iter().map(ToString::to_string).collect();
     format!("{what} must be one of {}, not {value:?}.", known.join(", "))
+}
+
+/// Whether `key` may be one key of an argument path: 1 to 64 letters,
+/// digits, `_` or `-` (so that it can stand quoted in a JSON path as is).
+pub fn is_argument_key(key: &str) -> bool {
+    !key.is_empty()
+        && key.len() <= 64
+        && key.bytes().all(|byte| byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-'))
 }
 
 impl ArgumentMatch {
@@ -227,12 +235,7 @@ impl ArgumentMatch {
         if self.path.is_empty() || self.path.len() > MAX_PATH_DEPTH {
             return Err(format!("arguments.{dotted}: a path has 1 to {MAX_PATH_DEPTH} keys."));
         }
-        let fine_key = |key: &String| {
-            !key.is_empty()
-                && key.len() <= 64
-                && key.chars().all(|character| character.is_ascii_alphanumeric() || matches!(character, '_' | '-'))
-        };
-        if !self.path.iter().all(fine_key) {
+        if !self.path.iter().all(|key| is_argument_key(key)) {
             return Err(format!("arguments.{dotted}: keys are 1 to 64 letters, digits, '_' or '-', joined by dots."));
         }
         match &self.value {

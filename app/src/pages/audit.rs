@@ -8,7 +8,7 @@ use crate::rpc::get_audit;
 use leptos::prelude::*;
 use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
-use types::{AuditAction, AuditEvent, AuditFilter, AuditList, Problem};
+use types::{AuditAction, AuditEvent, AuditFilter, AuditList, Problem, RunId};
 
 /// The filter of the page's URL; a bad action is refused.
 fn filter_of(get: impl Fn(&str) -> Option<String>) -> Result<AuditFilter, Problem> {
@@ -128,7 +128,7 @@ fn AuditTable(events: Vec<AuditEvent>) -> impl IntoView {
                             None => format!("{} ({})", event.actor.name, event.actor.kind),
                         };
                         let target = event.target.clone().unwrap_or_default();
-                        let link = event.target.as_ref().filter(|target| target.len() == 36 && target.matches('-').count() == 4).map(|id| format!("/runs/{id}"));
+                        let link = event.target.as_deref().and_then(|target| target.parse::<RunId>().ok()).map(|id| format!("/runs/{id}"));
                         let detail = event.detail.as_ref().map(|detail| format::cut(&detail.to_string(), 300)).unwrap_or_default();
                         view! {
                             <tr class="audit-event" data-action=event.action.as_str()>

@@ -5,6 +5,7 @@
 use crate::common::http::Call;
 use crate::common::{Database, TestApp, admin, args, test_config};
 use crate::on_both_databases;
+use app::components::encode_query;
 use serde_json::json;
 use task_starter::config::TaskConfig;
 use types::{Origin, Role};
@@ -55,7 +56,7 @@ on_both_databases!(runs_are_found_by_argument_values_text_and_time, |database: D
 
     let in_error = search("text=FIRE").await.json();
     assert_eq!(ids(&in_error), [failed.id.to_string()], "text is found in the error message, in any case: {in_error}");
-    let in_result = search(&format!("text={}", urlencode(seven.id.to_string().as_str()))).await.json();
+    let in_result = search(&format!("text={}", encode_query(seven.id.to_string().as_str()))).await.json();
     assert!(ids(&in_result).is_empty());
     let from_ui = search("origin=ui").await.json();
     assert_eq!(ids(&from_ui), [failed.id.to_string()]);
@@ -65,7 +66,7 @@ on_both_databases!(runs_are_found_by_argument_values_text_and_time, |database: D
     assert!(ids(&future).is_empty());
     let past = search("until=2000-01-01T00:00").await.json();
     assert!(ids(&past).is_empty());
-    let today = search(&format!("since={}", urlencode(&two_three.created_at))).await.json();
+    let today = search(&format!("since={}", encode_query(&two_three.created_at))).await.json();
     assert_eq!(ids(&today).len(), 4, "since is inclusive: {today}");
 
     for (query, said) in [
@@ -83,15 +84,3 @@ on_both_databases!(runs_are_found_by_argument_values_text_and_time, |database: D
         assert!(refused.json()["detail"].as_str().unwrap().contains(said), "{query}: {}", refused.text);
     }
 });
-
-fn urlencode(text: &str) -> String {
-    text.bytes()
-        .map(|byte| {
-            if byte.is_ascii_alphanumeric() || b"-_.".contains(&byte) {
-                (byte as char).to_string()
-            } else {
-                format!("%{byte:02X}")
-            }
-        })
-        .collect()
-}

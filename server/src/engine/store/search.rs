@@ -150,10 +150,7 @@ impl Conditions {
 /// `'$."customer"."id"'`: a JSON path as an SQL literal, for keys of letters,
 /// digits, `_` and `-` only (the filter's rule; anything else is `None`).
 fn sqlite_path(path: &[String]) -> Option<String> {
-    let fine = |key: &String| {
-        !key.is_empty() && key.bytes().all(|byte| byte.is_ascii_alphanumeric() || byte == b'_' || byte == b'-')
-    };
-    if path.is_empty() || !path.iter().all(fine) {
+    if path.is_empty() || !path.iter().all(|key| types::is_argument_key(key)) {
         return None;
     }
     Some(format!("'$.{}'", path.iter().map(|key| format!("\"{key}\"")).collect::<Vec<_>>().join(".")))
