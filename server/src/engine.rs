@@ -43,7 +43,7 @@ pub use registry::{TaskDefinition, TaskRegistry};
 pub use run::{Claim, ClaimedRun, Ended, NewRun};
 pub use scheduler::Scheduler;
 pub use starter::StartError;
-pub use store::StoreError;
+pub use store::{NewAuditEvent, StoreError};
 pub use task::{TaskError, TaskFailure};
 pub use worker::WorkerPool;
 
@@ -199,20 +199,21 @@ impl Engine {
         &self.shared.worker_id
     }
 
-    /// Inserts a started run (grouped with concurrent starts) and wakes the workers.
-    pub async fn start(&self, run: NewRun) -> Result<(), StartError> {
-        self.shared.starter.start(run).await
+    /// Inserts a started run and its audit entry (grouped with concurrent
+    /// starts) and wakes the workers.
+    pub async fn start(&self, run: NewRun, audit: Option<NewAuditEvent>) -> Result<(), StartError> {
+        self.shared.starter.start(run, audit).await
     }
 
-    /// Inserts many runs in one transaction (a bulk start).
-    pub async fn start_many(&self, runs: &[NewRun]) -> Result<(), StoreError> {
-        starter::insert(&self.shared, runs).await
+    /// Inserts many runs and their audit entries in one transaction (a bulk start).
+    pub async fn start_many(&self, runs: &[NewRun], audit: &[NewAuditEvent]) -> Result<(), StoreError> {
+        starter::insert(&self.shared, runs, audit).await
     }
 
     /// Records a run that another system started (in its own transaction, so
     /// that an id already in use fails only this registration).
     pub async fn track(&self, run: &NewRun) -> Result<(), StoreError> {
-        store::insert_runs(&self.shared.db, std::slice::from_ref(run)).await?;
+        store::insert_runs(&self.shared.db, std::slice::from_ref(run), &[]).await?;
         lifecycle::runs_started(&self.shared, [run]);
         if run.state.is_finished() {
             let ended = Ended { id: run.id, task: run.task.clone(), state: run.state, run_after: run.created_at };

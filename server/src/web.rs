@@ -28,7 +28,6 @@ pub mod state;
 pub use state::AppState;
 
 use crate::runtime::Runtime;
-use app::port::SharedPort;
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::any;
@@ -39,40 +38,59 @@ use std::sync::Arc;
 /// The whole HTTP application.
 pub fn router(runtime: &Runtime) -> Router {
     let config = &runtime.config;
+    let routes = generate_route_list(app::App);
+    let pages = routes.iter().map(|route| route.path().to_owned()).filter(|path| path != "/login").collect();
+    let state = app_state(runtime, pages);
+    let (port, leptos) = (Arc::clone(&state.port), state.leptos.clone());
+    let assets = site::assets(&config.site_root);
+    let context = move || {
+        provide_context(Arc::clone(&port));
+        provide_context(assets.clone());
+    };
+    let app = Router::new()
+        .nest("/api/v1", api::router())
+        .merge(site::router(&config.site_root))
+        .merge(api::operations_router())
+        .route("/rpc/{*name}", any(server_functions::unknown))
+        .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(leptos.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell));
+    with_layers(app, state, config.api.max_body_bytes)
+}
+
+/// `routes` behind every layer of the application, with its state: what the
+/// bench measures the middleware alone with.
+pub fn behind_layers(runtime: &Runtime, routes: Router<AppState>) -> Router {
+    with_layers(routes, app_state(runtime, Vec::new()), runtime.config.api.max_body_bytes)
+}
+
+fn app_state(runtime: &Runtime, pages: Vec<String>) -> AppState {
+    let config = &runtime.config;
     let leptos = LeptosOptions::builder()
         .output_name("task-starter")
         .site_root(config.site_root.display().to_string())
         .site_pkg_dir("pkg")
         .site_addr(config.listen)
         .build();
-    let port: SharedPort = Arc::new(port::ServicePort::new(runtime.service.clone()));
-    let routes = generate_route_list(app::App);
-    let pages = routes.iter().map(|route| route.path().to_owned()).filter(|path| path != "/login").collect();
-    let state = AppState {
+    AppState::new(state::Shared {
         service: runtime.service.clone(),
-        port: Arc::clone(&port),
+        port: Arc::new(port::ServicePort::new(runtime.service.clone())),
         metrics: Arc::clone(&runtime.metrics),
-        leptos: leptos.clone(),
+        leptos,
         pages: Arc::new(pages),
-    };
-    let assets = site::assets(&config.site_root);
-    let context = move || {
-        provide_context(Arc::clone(&port));
-        provide_context(assets.clone());
-    };
-    Router::new()
-        .nest("/api/v1", api::router())
-        .merge(site::router(&config.site_root))
-        .merge(api::operations_router())
-        .route("/rpc/{*name}", any(server_functions::unknown))
-        .leptos_routes_with_context(&state, routes, context.clone(), move || app::shell(leptos.clone()))
-        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(context, app::shell))
+    })
+}
+
+/// The layers every request passes, from the outermost in: the body limit, the
+/// metrics, the deadline, the secure headers, no NUL in the address, who is
+/// asking, and the server functions' guard.
+fn with_layers(routes: Router<AppState>, state: AppState, max_body_bytes: usize) -> Router {
+    routes
         .layer(axum::middleware::from_fn_with_state(state.clone(), server_functions::guard))
         .layer(axum::middleware::from_fn_with_state(state.clone(), caller::resolve))
         .layer(axum::middleware::from_fn(limits::refuse_nul_in_address))
         .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))
         .layer(axum::middleware::from_fn_with_state(state.clone(), limits::deadline))
         .layer(axum::middleware::from_fn_with_state(state.clone(), request_metrics::record))
-        .layer(DefaultBodyLimit::max(config.api.max_body_bytes))
+        .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state)
 }

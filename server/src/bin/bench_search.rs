@@ -107,7 +107,7 @@ async fn fill(db: &Db, runs: usize) -> Result<(), String> {
                 run
             })
             .collect();
-        insert_runs(db, &batch).await.map_err(|error| error.to_string())?;
+        insert_runs(db, &batch, &[]).await.map_err(|error| error.to_string())?;
         index += batch.len();
     }
     Ok(())

@@ -174,7 +174,7 @@ impl Notifier {
             user_agent: None,
             detail: Some(detail),
         };
-        if let Err(error) = store::append_audit(&self.db, vec![event]).await {
+        if let Err(error) = store::append_audit(&self.db, std::slice::from_ref(&event)).await {
             tracing::error!(%error, "could not record a notification in the audit log");
         }
     }

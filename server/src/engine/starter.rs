@@ -7,7 +7,7 @@
 use super::Shared;
 use super::lifecycle;
 use super::run::NewRun;
-use super::store::{self, StoreError};
+use super::store::{self, NewAuditEvent, StoreError};
 use std::sync::Weak;
 use tokio::sync::{mpsc, oneshot};
 
@@ -25,6 +25,7 @@ pub enum StartError {
 
 struct Job {
     run: NewRun,
+    audit: Option<NewAuditEvent>,
     reply: oneshot::Sender<Result<(), StartError>>,
 }
 
@@ -42,11 +43,11 @@ impl Starter {
         Starter { jobs }
     }
 
-    /// Inserts `run` (with others started at the same time) and returns once
-    /// it is committed and the workers are woken.
-    pub async fn start(&self, run: NewRun) -> Result<(), StartError> {
+    /// Inserts `run` and its audit entry (with others started at the same
+    /// time) and returns once they are committed and the workers are woken.
+    pub async fn start(&self, run: NewRun, audit: Option<NewAuditEvent>) -> Result<(), StartError> {
         let (reply, answer) = oneshot::channel();
-        self.jobs.send(Job { run, reply }).await.map_err(|_| StartError::Stopped)?;
+        self.jobs.send(Job { run, audit, reply }).await.map_err(|_| StartError::Stopped)?;
         answer.await.map_err(|_| StartError::Stopped)?
     }
 }
@@ -57,12 +58,21 @@ async fn run(engine: Weak<Shared>, mut queue: mpsc::Receiver<Job>) {
         let Some(engine) = engine.upgrade() else {
             return;
         };
-        let (runs, replies): (Vec<NewRun>, Vec<_>) = jobs.drain(..).map(|job| (job.run, job.reply)).unzip();
-        match insert(&engine, &runs).await {
+        let mut runs = Vec::with_capacity(jobs.len());
+        let mut entries = Vec::with_capacity(jobs.len());
+        let mut replies = Vec::with_capacity(jobs.len());
+        for job in jobs.drain(..) {
+            runs.push(job.run);
+            entries.push(job.audit);
+            replies.push(job.reply);
+        }
+        let audit: Vec<NewAuditEvent> = entries.iter().flatten().cloned().collect();
+        match insert(&engine, &runs, &audit).await {
             Ok(()) => replies.into_iter().for_each(|reply| drop(reply.send(Ok(())))),
             Err(error) if runs.len() > 1 && !error.is_transient() => {
-                for (run, reply) in runs.into_iter().zip(replies) {
-                    let _ = reply.send(insert(&engine, std::slice::from_ref(&run)).await.map_err(StartError::from));
+                for ((run, entry), reply) in runs.into_iter().zip(entries).zip(replies) {
+                    let alone = insert(&engine, std::slice::from_ref(&run), entry.as_slice()).await;
+                    let _ = reply.send(alone.map_err(StartError::from));
                 }
             }
             Err(error) => {
@@ -74,9 +84,10 @@ async fn run(engine: Weak<Shared>, mut queue: mpsc::Receiver<Job>) {
     }
 }
 
-/// Inserts `runs` in one transaction, then does the bookkeeping of their start.
-pub(super) async fn insert(engine: &Shared, runs: &[NewRun]) -> Result<(), StoreError> {
-    store::insert_runs(&engine.db, runs).await?;
+/// Inserts `runs` and `audit` in one transaction, then does the bookkeeping
+/// of their start.
+pub(super) async fn insert(engine: &Shared, runs: &[NewRun], audit: &[NewAuditEvent]) -> Result<(), StoreError> {
+    store::insert_runs(&engine.db, runs, audit).await?;
     lifecycle::runs_started(engine, runs);
     Ok(())
 }

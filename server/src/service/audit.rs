@@ -1,12 +1,15 @@
 //! The audit log: every state-changing operation of this layer appends an
 //! entry (who, as whom, from where, what); admins read it a page at a time.
-//! An entry that cannot be written is logged and the operation stands: it
-//! has happened, and failing it now would only invite a retry.
+//! A start's entry is committed with its run (neither is written without the
+//! other). Any other entry that cannot be written is logged and the
+//! operation stands: it has happened, and failing it now would only invite
+//! a retry.
 
 use super::filters::{page_limit, typed_time};
 use super::{Service, ServiceError, require};
+use crate::engine::NewRun;
 use crate::engine::store::{self, AuditQuery, NewAuditEvent};
-use types::{Actor, AuditAction, AuditFilter, AuditList, Principal, RequestFrom, Role, Run};
+use types::{Actor, AuditAction, AuditFilter, AuditList, Principal, RequestFrom, Role};
 
 /// What one entry says, besides who asked.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -39,16 +42,15 @@ impl Service {
     }
 
     async fn append(&self, events: Vec<NewAuditEvent>) {
-        if let Err(error) = store::append_audit(self.engine.db(), events).await {
+        if let Err(error) = store::append_audit(self.engine.db(), &events).await {
             tracing::error!(%error, "could not append to the audit log");
         }
     }
 
-    /// The entries of runs just started: `start`, `start_as` (as another
-    /// user) or `rerun`, one per run, in one statement.
-    pub(super) async fn record_starts(&self, principal: &Principal, runs: &[Run]) {
-        let events = runs
-            .iter()
+    /// The entries of runs about to start: `start`, `start_as` (as another
+    /// user) or `rerun`, one per run; the engine commits each with its run.
+    pub(super) fn start_entries(principal: &Principal, runs: &[NewRun]) -> Vec<NewAuditEvent> {
+        runs.iter()
             .map(|run| {
                 let action = match (run.origin, run.run_as.as_deref()) {
                     (types::Origin::Rerun, _) => AuditAction::Rerun,
@@ -64,8 +66,7 @@ impl Service {
                 let actor = Actor { kind: principal.kind, name: principal.name.clone() };
                 event(actor, &principal.from, action, entry)
             })
-            .collect();
-        self.append(events).await;
+            .collect()
     }
 
     /// A page of the audit log, newest first (admins only).

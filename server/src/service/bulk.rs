@@ -173,9 +173,8 @@ impl Service {
         if starts.is_empty() {
             return Ok(());
         }
-        self.engine.start_many(&starts).await?;
+        self.engine.start_many(&starts, &Self::start_entries(principal, &starts)).await?;
         let started: Vec<Run> = starts.iter().map(NewRun::to_run).collect();
-        self.record_starts(principal, &started).await;
         outcome.affected += started.len() as u64;
         let room = LISTED.saturating_sub(outcome.new_runs.len());
         outcome.new_runs.extend(started.iter().take(room).map(|run| run.id));

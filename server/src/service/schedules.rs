@@ -59,7 +59,7 @@ impl Service {
         let run = new_run(task, schedule.arguments.clone(), started_by, Some(run_as), Origin::Schedule, None);
         let shown = run.to_run();
         let id = run.id;
-        self.engine.start(run).await?;
+        self.engine.start(run, None).await?;
         store::record_run_now(self.engine.db(), name, id).await?;
         let entry = Entry { as_user: shown.run_as.clone().filter(|user| *user != principal.name), ..Entry::on(name) };
         let detail = serde_json::json!({ "run": id, "task": shown.task });

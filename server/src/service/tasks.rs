@@ -86,10 +86,8 @@ impl Service {
                 self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, request.rerun_of)
             })
             .collect::<Result<Vec<_>, _>>()?;
-        self.engine.start_many(&runs).await?;
-        let shown: Vec<Run> = runs.iter().map(NewRun::to_run).collect();
-        self.record_starts(principal, &shown).await;
-        Ok(shown)
+        self.engine.start_many(&runs, &Self::start_entries(principal, &runs)).await?;
+        Ok(runs.iter().map(NewRun::to_run).collect())
     }
 
     /// Starts a new run with the arguments of run `id`, linked to it.
@@ -113,8 +111,8 @@ impl Service {
     /// Inserts a prepared run (grouped with concurrent starts), and records it.
     async fn insert(&self, principal: &Principal, run: NewRun) -> Result<Run, ServiceError> {
         let shown = run.to_run();
-        self.engine.start(run).await?;
-        self.record_starts(principal, std::slice::from_ref(&shown)).await;
+        let entry = Self::start_entries(principal, std::slice::from_ref(&run)).pop();
+        self.engine.start(run, entry).await?;
         Ok(shown)
     }
 

@@ -111,3 +111,31 @@ on_both_databases!(entries_past_their_retention_are_deleted, |database: Database
     assert_eq!(app.service().trim_audit().await.unwrap(), 1);
     assert!(app.service().audit_log(&admin(), &types::AuditFilter::default()).await.unwrap().events.is_empty());
 });
+
+on_both_databases!(a_start_of_thousands_records_every_entry_with_its_run, |database: Database| async move {
+    // More entries than one statement may carry placeholders for (SQLite
+    // 32,766, PostgreSQL 65,535 at nine columns an entry).
+    let app = TestApp::with_config(database, test_config(), false).await;
+    let requests = (0..8000)
+        .map(|number| types::StartRequest { arguments: json!({"number": number, "numberx": 1}), ..Default::default() })
+        .collect();
+    let started =
+        app.service().start_many(&admin(), "examples.tasks.dummy_task", requests, types::Origin::Api).await.unwrap();
+    assert_eq!(started.len(), 8000);
+    let mut filter = types::AuditFilter {
+        action: Some(types::AuditAction::Start),
+        limit: Some(200),
+        ..types::AuditFilter::default()
+    };
+    let mut targets = std::collections::HashSet::new();
+    loop {
+        let page = app.service().audit_log(&admin(), &filter).await.unwrap();
+        targets.extend(page.events.into_iter().filter_map(|event| event.target));
+        match page.next_before {
+            Some(before) => filter.before = Some(before),
+            None => break,
+        }
+    }
+    assert_eq!(targets.len(), 8000, "one start entry per run");
+    assert!(started.iter().all(|run| targets.contains(&run.id.to_string())));
+});

@@ -2,12 +2,13 @@
 //! paging on the id, which grows with time), and deleting those past
 //! their retention. Nothing here updates an entry.
 
+use super::batch::{self, Column, Kind};
 use super::error::{StoreError, unreadable};
 use crate::clock::{now_micros, to_rfc3339};
 use crate::db::entities::audit_events;
 use crate::db::{Db, statement};
 use sea_orm::{
-    ActiveValue, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect,
+    ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder, QuerySelect, TransactionTrait, Value,
 };
 use types::{Actor, ActorKind, AuditAction, AuditEvent};
 
@@ -23,25 +24,64 @@ pub struct NewAuditEvent {
     pub detail: Option<serde_json::Value>,
 }
 
-/// Appends `events`, stamped now, in one statement.
-pub async fn append_audit(db: &Db, events: Vec<NewAuditEvent>) -> Result<(), StoreError> {
+const COLUMNS: [Column; 9] = [
+    ("at", Kind::BigInt),
+    ("actor_kind", Kind::Text),
+    ("actor_name", Kind::Text),
+    ("as_user", Kind::Text),
+    ("action", Kind::Text),
+    ("target", Kind::Text),
+    ("address", Kind::Text),
+    ("user_agent", Kind::Text),
+    ("detail", Kind::Text),
+];
+
+/// Appends `events`, stamped now, in one transaction of their own.
+pub async fn append_audit(db: &Db, events: &[NewAuditEvent]) -> Result<(), StoreError> {
+    if events.is_empty() {
+        return Ok(());
+    }
+    let transaction = db.write.begin().await?;
+    append_rows(db, &transaction, events).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
+/// Appends `events`, stamped now, inside the caller's transaction (a start
+/// and its entry are committed together), in statements of a fixed text
+/// however many there are.
+pub async fn append_rows(
+    db: &Db,
+    connection: &impl ConnectionTrait,
+    events: &[NewAuditEvent],
+) -> Result<(), StoreError> {
     if events.is_empty() {
         return Ok(());
     }
     let at = now_micros();
-    let rows = events.into_iter().map(|event| audit_events::ActiveModel {
-        id: ActiveValue::NotSet,
-        at: ActiveValue::Set(at),
-        actor_kind: ActiveValue::Set(event.actor.kind.as_str().to_owned()),
-        actor_name: ActiveValue::Set(event.actor.name),
-        as_user: ActiveValue::Set(event.as_user),
-        action: ActiveValue::Set(event.action.as_str().to_owned()),
-        target: ActiveValue::Set(event.target),
-        address: ActiveValue::Set(event.address),
-        user_agent: ActiveValue::Set(event.user_agent),
-        detail: ActiveValue::Set(event.detail.map(|detail| detail.to_string())),
-    });
-    audit_events::Entity::insert_many(rows).exec_without_returning(&db.write).await?;
+    let rows: Vec<Vec<Value>> = events
+        .iter()
+        .map(|event| {
+            vec![
+                at.into(),
+                event.actor.kind.as_str().into(),
+                event.actor.name.clone().into(),
+                event.as_user.clone().into(),
+                event.action.as_str().into(),
+                event.target.clone().into(),
+                event.address.clone().into(),
+                event.user_agent.clone().into(),
+                event.detail.as_ref().map(ToString::to_string).into(),
+            ]
+        })
+        .collect();
+    let columns = batch::names(&COLUMNS);
+    let statements = batch::statements(db.backend, &COLUMNS, &rows, "", &[], |source, _| {
+        format!("INSERT INTO audit_events ({columns}) {source}")
+    })?;
+    for statement in statements {
+        connection.execute_raw(statement).await?;
+    }
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! Columns a new run never sets (result, error, progress, lease, the
 //! attempt counter) take their defaults.
 
+use super::audit::{NewAuditEvent, append_rows};
 use super::batch::{self, Column, Kind};
 use super::error::StoreError;
 use super::notify_work;
@@ -27,13 +28,15 @@ const COLUMNS: [Column; 15] = [
     ("track_fingerprint", Kind::Text),
 ];
 
-/// Inserts `runs` in one transaction and wakes the workers of every process.
-pub async fn insert_runs(db: &Db, runs: &[NewRun]) -> Result<(), StoreError> {
+/// Inserts `runs`, with the audit entries of their start, in one
+/// transaction and wakes the workers of every process.
+pub async fn insert_runs(db: &Db, runs: &[NewRun], audit: &[NewAuditEvent]) -> Result<(), StoreError> {
     if runs.is_empty() {
         return Ok(());
     }
     let transaction = db.write.begin().await?;
     insert_rows(db, &transaction, runs).await?;
+    append_rows(db, &transaction, audit).await?;
     notify_work(db, &transaction).await?;
     transaction.commit().await?;
     Ok(())

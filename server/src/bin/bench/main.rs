@@ -5,11 +5,22 @@
 //!   until every run is `success` (history kept and trimmed as usual);
 //! - bulk start: one `Service::start_many` of N runs, then drain;
 //! - start → running: latency from the start call to the task body (SQLite,
-//!   one process) or to the claim by a worker in another process (PostgreSQL).
+//!   one process) or to the claim by a worker in another process (PostgreSQL);
+//! - on PostgreSQL, graphile-worker's figures beside ours when it is
+//!   installed (`.ci/install-peers`; see `peer`).
 //!
 //! `cargo run --release -p task-starter --bin bench -- --runs 20000 --repeat 3`
+//!
+//! With `--http`, the HTTP figures instead (see `http`; needs `wrk`):
+//! `cargo run --release -p task-starter --bin bench -- --http --database sqlite`
+//! (`--figures middleware,run,history,ids,start,healthz,login` for some).
+//! A flame graph of one figure: build `--profile profiling` and run it under
+//! `perf record -g`.
 
 #![warn(clippy::too_many_lines)]
+
+mod http;
+mod peer;
 
 use schemars::JsonSchema;
 use serde::Deserialize;
@@ -58,6 +69,8 @@ struct Options {
     worker_for: Option<String>,
     concurrency: usize,
     claim_batch: usize,
+    http: Option<http::Load>,
+    peers: std::path::PathBuf,
 }
 
 fn options() -> Result<Options, String> {
@@ -71,7 +84,11 @@ fn options() -> Result<Options, String> {
         worker_for: None,
         concurrency: 1024,
         claim_batch: 512,
+        http: None,
+        peers: std::path::PathBuf::from("target/peers"),
     };
+    let mut load = http::Load { only: Vec::new(), seconds: 8, connections: 32, threads: 2 };
+    let mut wants_http = false;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -92,11 +109,19 @@ fn options() -> Result<Options, String> {
             "--claim-batch" => {
                 options.claim_batch = value()?.parse().map_err(|_| "--claim-batch takes a number")?;
             }
+            "--http" => wants_http = true,
+            "--seconds" => load.seconds = value()?.parse().map_err(|_| "--seconds takes a number")?,
+            "--connections" => {
+                load.connections = value()?.parse().map_err(|_| "--connections takes a number")?;
+            }
+            "--peers" => options.peers = value()?.into(),
+            "--figures" => load.only = value()?.split(',').map(str::to_owned).collect(),
             other => {
-                return Err(format!("unknown option {other}; see the top of server/src/bin/bench.rs"));
+                return Err(format!("unknown option {other}; see the top of server/src/bin/bench/main.rs"));
             }
         }
     }
+    options.http = wants_http.then_some(load);
     Ok(options)
 }
 
@@ -125,11 +150,11 @@ async fn open(url: &str, options: &Options) -> Result<Runtime, String> {
     Ok(Runtime::over(db, config, catalog))
 }
 
-fn bench_principal() -> Principal {
+pub(crate) fn bench_principal() -> Principal {
     Principal::new(ActorKind::Cli, "bench", Role::Admin)
 }
 
-fn request() -> StartRequest {
+pub(crate) fn request() -> StartRequest {
     StartRequest { arguments: serde_json::json!({}), ..StartRequest::default() }
 }
 
@@ -343,14 +368,30 @@ async fn bench(options: Options) -> Result<(), String> {
         let _workers = runtime.engine.spawn_workers();
         std::future::pending::<()>().await;
     }
+    if let Some(load) = &options.http {
+        println!("# wrk -t{} -c{} -d{}s, servers in this process", load.threads, load.connections, load.seconds);
+        for kind in options.databases.clone() {
+            let single = Options { repeat: 1, ..options.clone() };
+            let scratch = std::env::temp_dir();
+            measure(&kind, &single, |runtime, _| {
+                let (scratch, kind) = (scratch.clone(), kind.clone());
+                async move { http::figures(&runtime, &kind, load, &scratch).await }
+            })
+            .await?;
+        }
+        return Ok(());
+    }
     let runs = options.runs;
     println!("# {} runs per figure, median of {}; {} latency samples", runs, options.repeat, options.samples);
     for kind in options.databases.clone() {
         let per_call =
             measure(&kind, &options, |runtime, _| async move { start_per_call(&runtime, runs).await }).await?;
-        println!("{kind:<8} start per call, until success   {:>9.0} runs/s", median(per_call));
+        println!("{kind:<8} start per call, until success   {:>9.0} runs/s", median(per_call.clone()));
         let bulk = measure(&kind, &options, |runtime, _| async move { bulk_start(&runtime, runs).await }).await?;
-        println!("{kind:<8} bulk start, then drain          {:>9.0} runs/s", median(bulk));
+        println!("{kind:<8} bulk start, then drain          {:>9.0} runs/s", median(bulk.clone()));
+        if kind == "postgres" {
+            beside_graphile(&options, median(per_call.clone()), median(bulk)).await?;
+        }
         let samples = options.samples;
         let single = Options { repeat: 1, ..options.clone() };
         let latency = if kind == "sqlite" {
@@ -366,6 +407,29 @@ async fn bench(options: Options) -> Result<(), String> {
         let how =
             if kind == "sqlite" { "start → task body, one process" } else { "start → claim, across processes" };
         println!("{kind:<8} {how:<31}   p50 {p50:.3} ms   p99 {p99:.3} ms");
+    }
+    Ok(())
+}
+
+/// graphile-worker's figures on fresh databases of the same server, with
+/// our ratio to each, or a line saying how to install it.
+async fn beside_graphile(options: &Options, per_call: f64, bulk: f64) -> Result<(), String> {
+    let Some(peers) = peer::graphile(&options.peers) else {
+        println!("graphile-worker          not installed in {} (./.ci/install-peers)", options.peers.display());
+        return Ok(());
+    };
+    for (batched, ours, what) in
+        [(true, bulk, "addJobs batched, then drain"), (false, per_call, "addJob per call, until done")]
+    {
+        let mut rates = Vec::new();
+        for _ in 0..options.repeat.max(1) {
+            let (url, name) = fresh_database("postgres", &options.postgres).await?;
+            let rate = peer::graphile_rate(&peers, &url, options.runs, batched).await;
+            drop_database(&options.postgres, name, &url).await;
+            rates.push(rate?);
+        }
+        let theirs = median(rates);
+        println!("graphile {what:<31} {theirs:>9.0} jobs/s   ours {:.2}×", ours / theirs);
     }
     Ok(())
 }

@@ -1,0 +1,76 @@
+//! graphile-worker beside Task Starter on the same PostgreSQL, when it is
+//! installed (`.ci/install-peers` puts it in `target/peers`): the same
+//! number of no-op jobs, added in one `addJobs` (batched) or one `addJob`
+//! per call from 256 callers (unbatched), run with concurrency 24 and a
+//! local queue of 500 until its jobs table is empty. graphile-worker
+//! deletes a job when it is done; Task Starter keeps every run's history.
+
+use std::path::{Path, PathBuf};
+
+/// The script node runs: prints one JSON line of jobs per second.
+const SCRIPT: &str = r#"
+const { makeWorkerUtils, run } = require("graphile-worker");
+const connectionString = process.env.DATABASE_URL;
+const count = Number(process.env.JOBS);
+const batched = process.env.MODE === "batched";
+(async () => {
+  const utils = await makeWorkerUtils({ connectionString });
+  await utils.migrate();
+  let done = 0;
+  let finished;
+  const allDone = new Promise((resolve) => (finished = resolve));
+  const taskList = { noop: async () => { if (++done === count) finished(); } };
+  const began = process.hrtime.bigint();
+  const runner = await run({
+    connectionString, concurrency: 24, noHandleSignals: true, pollInterval: 1000, taskList,
+    preset: { worker: { localQueue: { size: 500 } } },
+  });
+  if (batched) {
+    await utils.addJobs(Array.from({ length: count }, () => ({ identifier: "noop", payload: {} })));
+  } else {
+    let next = 0;
+    const caller = async () => { while (next++ < count) await utils.addJob("noop", {}); };
+    await Promise.all(Array.from({ length: 256 }, caller));
+  }
+  await allDone;
+  for (;;) {
+    const left = await utils.withPgClient((client) =>
+      client.query("SELECT count(*)::int AS n FROM graphile_worker._private_jobs"));
+    if (left.rows[0].n === 0) break;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  console.log(JSON.stringify({ per_second: count / seconds }));
+  await runner.stop();
+  await utils.release();
+})().catch((error) => { console.error(error); process.exit(1); });
+"#;
+
+/// Where graphile-worker is installed, if it is.
+pub fn graphile(peers: &Path) -> Option<PathBuf> {
+    let module = peers.join("node_modules").join("graphile-worker");
+    module.join("package.json").is_file().then(|| peers.to_path_buf())
+}
+
+/// graphile-worker's jobs per second for `jobs` jobs on database `url`,
+/// batched or one `addJob` per call.
+pub async fn graphile_rate(peers: &Path, url: &str, jobs: usize, batched: bool) -> Result<f64, String> {
+    let script = peers.join("bench-graphile.js");
+    std::fs::write(&script, SCRIPT).map_err(|error| format!("{}: {error}", script.display()))?;
+    let output = tokio::process::Command::new("node")
+        .arg(&script)
+        .current_dir(peers)
+        .env("DATABASE_URL", url)
+        .env("JOBS", jobs.to_string())
+        .env("MODE", if batched { "batched" } else { "unbatched" })
+        .output()
+        .await
+        .map_err(|error| format!("node could not be started: {error}"))?;
+    if !output.status.success() {
+        return Err(format!("graphile-worker failed: {}", String::from_utf8_lossy(&output.stderr)));
+    }
+    let text = String::from_utf8_lossy(&output.stdout);
+    let line = text.lines().rev().find(|line| line.starts_with('{')).ok_or("graphile-worker printed no figure")?;
+    let figure: serde_json::Value = serde_json::from_str(line).map_err(|error| error.to_string())?;
+    figure["per_second"].as_f64().ok_or_else(|| format!("graphile-worker printed {line}"))
+}
