@@ -49,7 +49,8 @@ const batched = process.env.MODE === "batched";
 /// Where graphile-worker is installed, if it is.
 pub fn graphile(peers: &Path) -> Option<PathBuf> {
     let module = peers.join("node_modules").join("graphile-worker");
-    module.join("package.json").is_file().then(|| peers.to_path_buf())
+    // Absolute: node runs in this folder and is given the script's path.
+    module.join("package.json").is_file().then(|| peers.canonicalize().ok()).flatten()
 }
 
 /// graphile-worker's jobs per second for `jobs` jobs on database `url`,
