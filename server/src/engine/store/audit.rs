@@ -55,9 +55,6 @@ pub async fn append_rows(
     connection: &impl ConnectionTrait,
     events: &[NewAuditEvent],
 ) -> Result<(), StoreError> {
-    if events.is_empty() {
-        return Ok(());
-    }
     let at = now_micros();
     let rows: Vec<Vec<Value>> = events
         .iter()
@@ -75,13 +72,7 @@ pub async fn append_rows(
             ]
         })
         .collect();
-    let columns = batch::names(&COLUMNS);
-    let statements = batch::statements(db.backend, &COLUMNS, &rows, "", &[], |source, _| {
-        format!("INSERT INTO audit_events ({columns}) {source}")
-    })?;
-    for statement in statements {
-        connection.execute_raw(statement).await?;
-    }
+    batch::insert(db.backend, connection, "audit_events", &COLUMNS, &rows).await?;
     Ok(())
 }
 

@@ -9,7 +9,7 @@
 
 use crate::db::Backend;
 use crate::db::statement;
-use sea_orm::{DbErr, Statement, Value};
+use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
 use serde_json::{Map, Value as Json};
 
 /// How a column is typed (for PostgreSQL's recordset).
@@ -58,6 +58,23 @@ pub fn statements(
             Ok(statement(backend, &sql, values))
         })
         .collect()
+}
+
+/// Inserts `rows` into `table`, inside the caller's transaction.
+pub async fn insert(
+    backend: Backend,
+    connection: &impl ConnectionTrait,
+    table: &str,
+    columns: &[Column],
+    rows: &[Vec<Value>],
+) -> Result<(), DbErr> {
+    let names = names(columns);
+    for statement in
+        statements(backend, columns, rows, "", &[], |source, _| format!("INSERT INTO {table} ({names}) {source}"))?
+    {
+        connection.execute_raw(statement).await?;
+    }
+    Ok(())
 }
 
 /// The column names, comma-separated.

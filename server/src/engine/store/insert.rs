@@ -45,13 +45,7 @@ pub async fn insert_runs(db: &Db, runs: &[NewRun], audit: &[NewAuditEvent]) -> R
 /// The INSERTs alone, inside the caller's transaction.
 pub async fn insert_rows(db: &Db, connection: &impl ConnectionTrait, runs: &[NewRun]) -> Result<(), StoreError> {
     let values: Vec<Vec<Value>> = runs.iter().map(row_values).collect();
-    let columns = batch::names(&COLUMNS);
-    let statements = batch::statements(db.backend, &COLUMNS, &values, "", &[], |source, _| {
-        format!("INSERT INTO runs ({columns}) {source}")
-    })?;
-    for statement in statements {
-        connection.execute_raw(statement).await?;
-    }
+    batch::insert(db.backend, connection, "runs", &COLUMNS, &values).await?;
     Ok(())
 }
 
