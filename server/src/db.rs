@@ -2,8 +2,11 @@
 //!
 //! SQLite allows one writer at a time, so writes go through a pool of one
 //! connection (waiting in line instead of sleeping in SQLite's busy handler)
-//! while reads use a pool of their own. PostgreSQL uses one pool for both.
+//! while reads use a pool of their own, and a third connection checkpoints
+//! the write-ahead log beside them (`checkpoints`). PostgreSQL uses one pool
+//! for everything.
 
+mod checkpoints;
 pub mod entities;
 mod errors;
 mod statements;
@@ -15,7 +18,7 @@ pub use statements::{insertable, now_micros_sql, placeholders, statement};
 use migrations::{Migrator, MigratorTrait};
 use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -46,6 +49,8 @@ pub struct Db {
     pub read: DatabaseConnection,
     pub backend: Backend,
     postgres: Option<PgPool>,
+    /// SQLite: the connection that checkpoints the WAL (see `checkpoints`).
+    checkpointer: Option<SqlitePool>,
 }
 
 impl Db {
@@ -66,9 +71,18 @@ impl Db {
                 .max_connections(1)
                 .min_connections(1)
                 .acquire_timeout(Duration::from_secs(30))
+                .connect_with(
+                    options.clone().pragma("wal_autocheckpoint", checkpoints::WRITER_FALLBACK_PAGES.to_string()),
+                )
+                .await
+                .map_err(open_error)?;
+            let checkpointer = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(Duration::from_secs(30))
                 .connect_with(options.clone())
                 .await
                 .map_err(open_error)?;
+            checkpoints::spawn(checkpointer.clone());
             let reader = SqlitePoolOptions::new()
                 .max_connections(connections.max(1))
                 .acquire_timeout(Duration::from_secs(30))
@@ -80,6 +94,7 @@ impl Db {
                 read: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
                 backend: Backend::Sqlite,
                 postgres: None,
+                checkpointer: Some(checkpointer),
             })
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let options = PgConnectOptions::from_str(url).map_err(open_error)?;
@@ -90,7 +105,13 @@ impl Db {
                 .await
                 .map_err(open_error)?;
             let connection = SqlxPostgresConnector::from_sqlx_postgres_pool(pool.clone());
-            Ok(Db { write: connection.clone(), read: connection, backend: Backend::Postgres, postgres: Some(pool) })
+            Ok(Db {
+                write: connection.clone(),
+                read: connection,
+                backend: Backend::Postgres,
+                postgres: Some(pool),
+                checkpointer: None,
+            })
         } else {
             Err(ConnectError::UnknownScheme(redact(url)))
         }
@@ -109,6 +130,9 @@ impl Db {
 
     /// Closes every connection (a SQLite file is checkpointed on close).
     pub async fn close(self) {
+        if let Some(checkpointer) = &self.checkpointer {
+            checkpointer.close().await;
+        }
         let _ = self.read.close().await;
         let _ = self.write.close().await;
     }

@@ -9,12 +9,16 @@
 //! is built at the same time, in its own cargo process. A release site goes
 //! to `target/site`, a debug site to `target/site-debug`, so that neither
 //! overwrites the other; the server finds its site through `site_root`.
+//!
+//! `cargo xtask sizes [--top N]` tells what the release wasm is made of (see
+//! `sizes`).
 
 mod bindgen;
 mod cargo;
 mod compress;
 mod optimize;
 mod site;
+mod sizes;
 
 use anyhow::{Context, Result, bail};
 use std::path::PathBuf;
@@ -52,13 +56,25 @@ fn main() -> std::process::ExitCode {
 }
 
 fn run(arguments: Vec<String>) -> Result<()> {
+    const USAGE: &str = "usage: cargo xtask site [--release] [--no-server] | cargo xtask sizes [--top N]";
     let Some((command, flags)) = arguments.split_first() else {
-        bail!("usage: cargo xtask site [--release] [--no-server]");
+        bail!(USAGE);
     };
-    if command != "site" {
-        bail!("unknown command {command:?}; usage: cargo xtask site [--release] [--no-server]");
-    }
     let mut plan = Plan { release: false, server: true, root: workspace_root()?, target_dir: PathBuf::new() };
+    plan.target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| plan.root.join("target"), PathBuf::from);
+    match command.as_str() {
+        "site" => {}
+        "sizes" => {
+            plan.release = true;
+            let top = match flags {
+                [] => 25,
+                [flag, count] if flag == "--top" => count.parse().context("--top takes a number")?,
+                _ => bail!(USAGE),
+            };
+            return sizes::report(&plan, top);
+        }
+        _ => bail!("unknown command {command:?}; {USAGE}"),
+    }
     for flag in flags {
         match flag.as_str() {
             "--release" => plan.release = true,
@@ -66,7 +82,6 @@ fn run(arguments: Vec<String>) -> Result<()> {
             other => bail!("unknown flag {other:?}; use --release or --no-server"),
         }
     }
-    plan.target_dir = std::env::var_os("CARGO_TARGET_DIR").map_or_else(|| plan.root.join("target"), PathBuf::from);
     build(&plan)
 }
 

@@ -17,23 +17,28 @@ const FEATURES: [&str; 6] = [
     "--enable-sign-ext",
 ];
 
-/// Shrinks `wasm` in place.
+/// Shrinks `wasm` in place, dropping its names and debug sections.
 pub fn shrink(wasm: &Path, plan: &Plan) -> Result<()> {
-    let tool = wasm_opt(plan)?;
     let shrunk = wasm.with_extension("opt.wasm");
+    run(wasm, &shrunk, &["--strip-debug"], plan)?;
+    std::fs::rename(&shrunk, wasm).context("cannot replace the wasm with the shrunk one")
+}
+
+/// `wasm-opt -Oz` from `input` to `output`, with `extra` flags (`-g` keeps
+/// the names section).
+pub fn run(input: &Path, output: &Path, extra: &[&str], plan: &Plan) -> Result<()> {
+    let tool = wasm_opt(plan)?;
     let status = Command::new(&tool)
         .arg("-Oz")
         .args(FEATURES)
-        .args(["--strip-debug", "--strip-producers"])
-        .arg(wasm)
+        .args(extra)
+        .arg("--strip-producers")
+        .arg(input)
         .arg("-o")
-        .arg(&shrunk)
+        .arg(output)
         .status()
         .with_context(|| format!("cannot run {}", tool.display()))?;
-    if !status.success() {
-        bail!("wasm-opt failed ({status})");
-    }
-    std::fs::rename(&shrunk, wasm).context("cannot replace the wasm with the shrunk one")
+    if status.success() { Ok(()) } else { bail!("wasm-opt failed ({status})") }
 }
 
 /// npm's `wasm-opt`, or one named by `WASM_OPT`. When `XTASK_WAIT_FOR_PID`

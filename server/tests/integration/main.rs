@@ -18,6 +18,7 @@ mod api_search;
 mod api_security;
 mod api_sign_in;
 mod cli;
+mod db_checkpoints;
 
 mod engine_cancel;
 mod engine_fencing;

@@ -21,6 +21,9 @@ use task_starter::web;
 use tokio::net::TcpListener;
 use types::{NewToken, Origin, Role};
 
+/// The body of a start with no arguments.
+pub(crate) const START_BODY: &str = r#"{"arguments": {}}"#;
+
 /// How wrk is run.
 #[derive(Clone, Debug)]
 pub struct Load {
@@ -32,15 +35,17 @@ pub struct Load {
     pub threads: u32,
 }
 
-/// One figure: its name, requests per second, p99 in ms.
-struct Figure {
-    name: String,
-    per_second: f64,
-    p99_ms: f64,
+/// One figure: its name, requests per second, p99 in ms, and how many
+/// requests wrk made.
+pub(crate) struct Figure {
+    pub(crate) name: String,
+    pub(crate) per_second: f64,
+    pub(crate) p99_ms: f64,
+    pub(crate) requests: u64,
 }
 
 /// What a request of a figure is.
-struct Target {
+pub(crate) struct Target {
     /// What `--figures` names it by.
     key: &'static str,
     name: &'static str,
@@ -50,8 +55,18 @@ struct Target {
 }
 
 impl Target {
-    fn get(key: &'static str, name: &'static str, url: String, bearer: Option<String>) -> Target {
+    pub(crate) fn get(key: &'static str, name: &'static str, url: String, bearer: Option<String>) -> Target {
         Target { key, name, url, bearer, post_json: None }
+    }
+
+    pub(crate) fn post(
+        key: &'static str,
+        name: &'static str,
+        url: String,
+        bearer: Option<String>,
+        body: &'static str,
+    ) -> Target {
+        Target { post_json: Some(body), ..Target::get(key, name, url, bearer) }
     }
 }
 
@@ -110,10 +125,7 @@ pub async fn figures(runtime: &Runtime, kind: &str, load: &Load, scratch: &Path)
             format!("{app_url}/api/v1/runs?ids={id},{id},{id},{id},{id}"),
             auth.clone(),
         ),
-        Target {
-            post_json: Some(r#"{"arguments": {}}"#),
-            ..Target::get("start", "POST …/runs (start)", history, auth)
-        },
+        Target::post("start", "POST …/runs (start)", history, auth, START_BODY),
     ];
     let mut ceiling = None;
     let wanted = |target: &Target| {
@@ -137,7 +149,7 @@ pub async fn figures(runtime: &Runtime, kind: &str, load: &Load, scratch: &Path)
 }
 
 /// Runs wrk against `target`; reads its requests per second and p99.
-async fn wrk(target: &Target, load: &Load, scratch: &Path) -> Result<Figure, String> {
+pub(crate) async fn wrk(target: &Target, load: &Load, scratch: &Path) -> Result<Figure, String> {
     let mut command = tokio::process::Command::new("wrk");
     command.args([
         format!("-t{}", load.threads),
@@ -178,7 +190,12 @@ async fn wrk(target: &Target, load: &Load, scratch: &Path) -> Result<Figure, Str
         .find_map(|line| line.trim().strip_prefix("99%"))
         .and_then(|value| milliseconds(value.trim()))
         .ok_or_else(|| format!("wrk printed no p99: {text}"))?;
-    Ok(Figure { name: target.name.to_owned(), per_second, p99_ms })
+    let requests = text
+        .lines()
+        .find_map(|line| line.trim().split_once(" requests in "))
+        .and_then(|(count, _)| count.trim().parse().ok())
+        .ok_or_else(|| format!("wrk printed no request count: {text}"))?;
+    Ok(Figure { name: target.name.to_owned(), per_second, p99_ms, requests })
 }
 
 /// wrk's `850.00us`, `1.23ms`, `2.01s` in milliseconds.

@@ -14,12 +14,16 @@
 //! With `--http`, the HTTP figures instead (see `http`; needs `wrk`):
 //! `cargo run --release -p task-starter --bin bench -- --http --database sqlite`
 //! (`--figures middleware,run,history,ids,start,healthz,login` for some).
+//! With `--memory`, the resident memory of a `serve` process after 20,000
+//! and 1,000,000 runs started through its API instead (see `memory`; needs
+//! `wrk` and the `task-starter` binary beside this one).
 //! A flame graph of one figure: build `--profile profiling` and run it under
 //! `perf record -g`.
 
 #![warn(clippy::too_many_lines)]
 
 mod http;
+mod memory;
 mod peer;
 
 use schemars::JsonSchema;
@@ -70,6 +74,8 @@ struct Options {
     concurrency: usize,
     claim_batch: usize,
     http: Option<http::Load>,
+    /// `--memory`: the run counts after which `serve`'s memory is read.
+    memory: Option<Vec<u64>>,
     peers: std::path::PathBuf,
 }
 
@@ -85,10 +91,13 @@ fn options() -> Result<Options, String> {
         concurrency: 1024,
         claim_batch: 512,
         http: None,
+        memory: None,
         peers: std::path::PathBuf::from("target/peers"),
     };
     let mut load = http::Load { only: Vec::new(), seconds: 8, connections: 32, threads: 2 };
     let mut wants_http = false;
+    let mut checkpoints = vec![20_000, 1_000_000];
+    let mut wants_memory = false;
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
         let mut value = || args.next().ok_or_else(|| format!("{flag} needs a value"));
@@ -110,6 +119,13 @@ fn options() -> Result<Options, String> {
                 options.claim_batch = value()?.parse().map_err(|_| "--claim-batch takes a number")?;
             }
             "--http" => wants_http = true,
+            "--memory" => wants_memory = true,
+            "--checkpoints" => {
+                checkpoints = value()?
+                    .split(',')
+                    .map(|count| count.trim().parse().map_err(|_| "--checkpoints takes numbers: 20000,1000000"))
+                    .collect::<Result<_, _>>()?;
+            }
             "--seconds" => load.seconds = value()?.parse().map_err(|_| "--seconds takes a number")?,
             "--connections" => {
                 load.connections = value()?.parse().map_err(|_| "--connections takes a number")?;
@@ -121,6 +137,7 @@ fn options() -> Result<Options, String> {
             }
         }
     }
+    options.memory = wants_memory.then_some(checkpoints);
     options.http = wants_http.then_some(load);
     Ok(options)
 }
@@ -367,6 +384,17 @@ async fn bench(options: Options) -> Result<(), String> {
         let runtime = open(url, &options).await?;
         let _workers = runtime.engine.spawn_workers();
         std::future::pending::<()>().await;
+    }
+    if let Some(checkpoints) = &options.memory {
+        let load = http::Load { only: Vec::new(), seconds: 1, connections: 32, threads: 2 };
+        println!("# runs started with wrk -t2 -c32 against serve in its own process");
+        for kind in &options.databases {
+            let (url, name) = fresh_database(kind, &options.postgres).await?;
+            let measured = memory::figures(kind, &url, checkpoints, &load, &std::env::temp_dir()).await;
+            drop_database(&options.postgres, name, &url).await;
+            measured?;
+        }
+        return Ok(());
     }
     if let Some(load) = &options.http {
         println!("# wrk -t{} -c{} -d{}s, servers in this process", load.threads, load.connections, load.seconds);
