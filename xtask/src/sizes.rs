@@ -29,7 +29,7 @@ pub fn report(plan: &Plan, top: usize) -> Result<()> {
     let bytes = std::fs::read(&named).with_context(|| format!("cannot read {}", named.display()))?;
     let mut functions: Vec<Function> =
         functions(&bytes)?.into_iter().filter(|function| !function.name.starts_with("__wbindgen_describe")).collect();
-    functions.sort_by(|a, b| b.bytes.cmp(&a.bytes));
+    functions.sort_by_key(|function| std::cmp::Reverse(function.bytes));
     let code: usize = functions.iter().map(|function| function.bytes).sum();
     println!("code: {code} B in {} functions (after wasm-opt -Oz)", functions.len());
     println!("\nlargest functions:");
@@ -51,7 +51,8 @@ fn served(pkg: &Path) -> Result<()> {
     for entry in entries {
         let path = entry?.path();
         let name = path.file_name().and_then(|name| name.to_str()).unwrap_or_default().to_owned();
-        if name.ends_with(".wasm") || name.ends_with(".wasm.gz") || name.ends_with(".wasm.br") {
+        // The site's own names: `task-starter.<hash>.wasm`, `.wasm.gz`, `.wasm.br`.
+        if name.contains(".wasm") {
             println!("served: {name} {} B", std::fs::metadata(&path)?.len());
         }
     }
@@ -108,7 +109,8 @@ pub fn family_of(name: &str) -> String {
                 open.push(arguments);
             }
             '>' => {
-                if open.pop() == Some(false) && !open.iter().any(|&arguments| arguments) {
+                let qualified = open.pop() == Some(false);
+                if qualified && !open.iter().any(|&arguments| arguments) {
                     family.push(ch);
                 }
             }

@@ -141,7 +141,7 @@ async fn settle(client: &reqwest::Client, served: &Served) -> Result<(), String>
 }
 
 /// A process's resident memory, in bytes, from `/proc/PID/status`.
-struct Resident {
+struct Memory {
     /// `VmRSS`: everything resident.
     resident: u64,
     /// `RssAnon`: the heap and stacks.
@@ -154,7 +154,7 @@ struct Resident {
     peak: u64,
 }
 
-fn resident_memory(child: &Child) -> Result<Resident, String> {
+fn resident_memory(child: &Child) -> Result<Memory, String> {
     let pid = child.id().ok_or("serve has exited")?;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|error| error.to_string())?;
     let field = |name: &str| {
@@ -165,7 +165,7 @@ fn resident_memory(child: &Child) -> Result<Resident, String> {
             .map(|kib| kib * 1024)
             .ok_or_else(|| format!("/proc/{pid}/status has no {name}"))
     };
-    Ok(Resident {
+    Ok(Memory {
         resident: field("VmRSS:")?,
         anonymous: field("RssAnon:")?,
         files: field("RssFile:")?,
