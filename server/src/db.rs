@@ -9,6 +9,7 @@
 mod checkpoints;
 pub mod entities;
 mod errors;
+mod memory;
 mod statements;
 pub mod text;
 
@@ -115,6 +116,18 @@ impl Db {
         } else {
             Err(ConnectError::UnknownScheme(redact(url)))
         }
+    }
+
+    /// SQLite: asks every idle connection to give its unused page cache
+    /// back (see `memory`), for when the process is at rest; how many did.
+    /// PostgreSQL keeps its caches in its own processes: nothing to do.
+    pub async fn release_memory(&self) -> usize {
+        let (Backend::Sqlite, Some(checkpointer)) = (self.backend, &self.checkpointer) else { return 0 };
+        let mut shrunk = memory::shrink_idle(checkpointer).await;
+        for connection in [&self.write, &self.read] {
+            shrunk += memory::shrink_idle(connection.get_sqlite_connection_pool()).await;
+        }
+        shrunk
     }
 
     /// Brings the schema up to date with the migrations in `migrations/`.

@@ -16,6 +16,7 @@ pub mod config;
 pub mod db;
 pub mod engine;
 pub mod fingerprint;
+pub mod heap;
 pub mod metrics;
 pub mod outbound;
 pub mod runtime;

@@ -85,6 +85,7 @@ impl Histogram {
 pub struct Metrics {
     started: Counter<(String, Origin)>,
     finished: Counter<(String, RunState)>,
+    finished_total: AtomicU64,
     claimed: AtomicU64,
     claim_latency: Histogram,
     requests: Counter<(&'static str, String, u16)>,
@@ -107,6 +108,15 @@ impl Metrics {
     /// A run reached `state` (or went back to `pending` for a retry).
     pub fn run_finished(&self, task: &str, state: RunState) {
         self.finished.add((task.to_owned(), state), 1);
+        self.finished_total.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// A count that moves with every HTTP request, claimed run and finished
+    /// run: unchanged between two looks, the process was quiet in between.
+    pub fn activity(&self) -> u64 {
+        self.request_latency.count.load(Ordering::Relaxed)
+            + self.claimed.load(Ordering::Relaxed)
+            + self.finished_total.load(Ordering::Relaxed)
     }
 
     /// A claim statement that began at `began` (µs) returned `runs`.
@@ -194,5 +204,18 @@ mod tests {
         assert!(text.contains("method=\"other\",route=\"/api/v1/runs/{id}\",status=\"405\"} 1"), "{text}");
         assert!(text.contains("task_starter_http_request_seconds_bucket{le=\"0.0025\"} 2"));
         assert!(text.contains("task_starter_http_request_seconds_bucket{le=\"0.001\"} 1"));
+    }
+
+    #[test]
+    fn activity_moves_with_requests_claims_and_finished_runs_only() {
+        let metrics = Metrics::default();
+        let quiet = metrics.activity();
+        metrics.observe_claim(0, 0);
+        metrics.run_started("examples.tasks.example_task", Origin::Ui);
+        assert_eq!(metrics.activity(), quiet, "an empty claim and a start alone are not activity");
+        metrics.http_request("GET", "/healthz", 200, 10);
+        metrics.observe_claim(2, 0);
+        metrics.run_finished("examples.tasks.example_task", RunState::Success);
+        assert_eq!(metrics.activity(), quiet + 4);
     }
 }

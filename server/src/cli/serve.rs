@@ -19,6 +19,7 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
     let scheduler =
         runtime.engine.spawn_scheduler(&runtime.config.schedules).await.map_err(crate::service::ServiceError::from)?;
     let purge = tokio::spawn(housekeeping(runtime.clone()));
+    let trimmer = crate::heap::spawn_trimmer(runtime.metrics.clone(), runtime.engine.db().clone());
 
     let listener = tokio::net::TcpListener::bind(runtime.config.listen).await.map_err(|error| {
         CliError::Usage(format!("cannot listen on {} (listen / TASK_STARTER_LISTEN): {error}", runtime.config.listen))
@@ -41,6 +42,7 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
     web::listener::serve(listener, app, &runtime.config.http, shutdown_signal()).await;
     tracing::info!("stopping: finishing or re-queueing running tasks");
     purge.abort();
+    trimmer.abort();
     scheduler.stop().await;
     workers.shutdown().await;
     Ok(())
@@ -49,9 +51,11 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
 pub async fn worker(runtime: Runtime) -> Result<(), CliError> {
     spawn_notifier(&runtime);
     let workers = runtime.engine.spawn_workers();
+    let trimmer = crate::heap::spawn_trimmer(runtime.metrics.clone(), runtime.engine.db().clone());
     println!("Worker {} is running.", runtime.engine.worker_id());
     shutdown_signal().await;
     tracing::info!("stopping: finishing or re-queueing running tasks");
+    trimmer.abort();
     workers.shutdown().await;
     Ok(())
 }

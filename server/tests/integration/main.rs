@@ -19,6 +19,7 @@ mod api_security;
 mod api_sign_in;
 mod cli;
 mod db_checkpoints;
+mod db_memory;
 
 mod engine_cancel;
 mod engine_fencing;

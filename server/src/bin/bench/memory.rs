@@ -115,9 +115,10 @@ async fn start(binary: &Path, url: &str, scratch: &Path) -> Result<Served, Strin
     Err("serve did not answer /healthz within 30 s".to_owned())
 }
 
-/// Waits until no run is pending or running, then a second more.
+/// Waits until no run is pending or running, then until the process is at
+/// rest (its heap trimmed after the burst).
 async fn settle(client: &reqwest::Client, served: &Served) -> Result<(), String> {
-    for _ in 0..600 {
+    for _ in 0..3000 {
         let mut busy = false;
         for state in ["pending", "running"] {
             let answer: serde_json::Value = client
@@ -132,12 +133,13 @@ async fn settle(client: &reqwest::Client, served: &Served) -> Result<(), String>
             busy |= answer["runs"].as_array().is_some_and(|runs| !runs.is_empty());
         }
         if !busy {
-            tokio::time::sleep(Duration::from_secs(1)).await;
+            // At rest: past the heap trimmer's two quiet looks (`heap::QUIET`).
+            tokio::time::sleep(task_starter::heap::QUIET * 3).await;
             return Ok(());
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    Err("runs were still pending or running a minute after the last start".to_owned())
+    Err("runs were still pending or running 5 minutes after the last start".to_owned())
 }
 
 /// A process's resident memory, in bytes, from `/proc/PID/status`.
