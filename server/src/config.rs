@@ -96,8 +96,9 @@ impl Config {
     }
 
     /// Whether the console is reached over https (cookies get `Secure` and `__Host-`).
+    /// Asked on every request, so it reads the setting without building the URL.
     pub fn is_https(&self) -> bool {
-        self.public_url().starts_with("https://")
+        self.public_url.as_deref().is_some_and(|url| url.starts_with("https://"))
     }
 }
 
@@ -264,4 +265,17 @@ pub struct ScheduleConfig {
 
 fn empty_object() -> serde_json::Value {
     serde_json::Value::Object(serde_json::Map::new())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Config;
+
+    #[test]
+    fn only_an_https_public_url_is_https() {
+        let with = |url: Option<&str>| Config { public_url: url.map(str::to_owned), ..Config::default() };
+        assert!(with(Some("https://tasks.example.com/")).is_https());
+        assert!(!with(Some("http://tasks.example.com")).is_https());
+        assert!(!with(None).is_https(), "listening on plain http");
+    }
 }

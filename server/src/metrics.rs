@@ -88,9 +88,14 @@ pub struct Metrics {
     finished_total: AtomicU64,
     claimed: AtomicU64,
     claim_latency: Histogram,
-    requests: Counter<(&'static str, String, u16)>,
+    /// By route, then by method and status: a request of a route seen
+    /// before is counted without copying its name.
+    requests: Mutex<BTreeMap<String, RouteCounts>>,
     request_latency: Histogram,
 }
+
+/// One route's requests, by method and status.
+type RouteCounts = BTreeMap<(&'static str, u16), u64>;
 
 /// The HTTP methods counted by name; any other is counted as `other`.
 pub const METHODS: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
@@ -126,7 +131,14 @@ impl Metrics {
     }
 
     pub fn http_request(&self, method: &str, route: &str, status: u16, micros: u64) {
-        self.requests.add((method_label(method), route.to_owned(), status), 1);
+        let mut routes = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
+        if !routes.contains_key(route) {
+            routes.insert(route.to_owned(), BTreeMap::new());
+        }
+        if let Some(counts) = routes.get_mut(route) {
+            *counts.entry((method_label(method), status)).or_insert(0) += 1;
+        }
+        drop(routes);
         self.request_latency.observe_micros(micros);
     }
 
@@ -164,14 +176,15 @@ impl Metrics {
         self.claim_latency.render(&mut out, "task_starter_claim_seconds", "");
         out.push_str("# HELP task_starter_http_requests_total HTTP requests, by method, route and status.\n");
         out.push_str("# TYPE task_starter_http_requests_total counter\n");
-        self.requests.each(|(method, route, status), count| {
-            let _ = writeln!(
-                out,
-                "task_starter_http_requests_total{{method=\"{}\",route=\"{}\",status=\"{status}\"}} {count}",
-                method,
-                escape(route)
-            );
-        });
+        for (route, counts) in self.requests.lock().unwrap_or_else(PoisonError::into_inner).iter() {
+            let route = escape(route);
+            for ((method, status), count) in counts {
+                let _ = writeln!(
+                    out,
+                    "task_starter_http_requests_total{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}} {count}"
+                );
+            }
+        }
         out.push_str("# HELP task_starter_http_request_seconds How long HTTP requests took.\n");
         out.push_str("# TYPE task_starter_http_request_seconds histogram\n");
         self.request_latency.render(&mut out, "task_starter_http_request_seconds", "");

@@ -4,6 +4,7 @@
 //! secure headers, metrics.
 //!
 //! - `listener`: accepting connections (a limit, a header-read timeout);
+//! - `layers`: the one middleware every request passes, made of:
 //! - `limits`: a deadline per request, and no NUL in any address;
 //! - `peer`, `caller`, `cookies`: where a request comes from and who sent it;
 //! - `headers`, `request_metrics`: what every response carries, and counts;
@@ -15,6 +16,7 @@ pub mod api;
 mod caller;
 pub mod cookies;
 mod headers;
+mod layers;
 mod limits;
 pub mod listener;
 mod peer;
@@ -80,17 +82,11 @@ fn app_state(runtime: &Runtime, pages: Vec<String>) -> AppState {
     })
 }
 
-/// The layers every request passes, from the outermost in: the body limit, the
-/// metrics, the deadline, the secure headers, no NUL in the address, who is
-/// asking, and the server functions' guard.
+/// The layers every request passes: the body limit, then the steps of
+/// [`layers::every_request`].
 fn with_layers(routes: Router<AppState>, state: AppState, max_body_bytes: usize) -> Router {
     routes
-        .layer(axum::middleware::from_fn_with_state(state.clone(), server_functions::guard))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), caller::resolve))
-        .layer(axum::middleware::from_fn(limits::refuse_nul_in_address))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), headers::secure))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), limits::deadline))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), request_metrics::record))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), layers::every_request))
         .layer(DefaultBodyLimit::max(max_body_bytes))
         .with_state(state)
 }

@@ -14,9 +14,8 @@ use super::state::AppState;
 use crate::auth::secret::same_secret;
 use crate::service::ServiceError;
 use app::port::{Caller, RequestClient};
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{ConnectInfo, Request};
 use axum::http::{HeaderMap, Method, header};
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
 use std::net::SocketAddr;
 use types::{Problem, RequestFrom};
@@ -25,41 +24,44 @@ use types::{Problem, RequestFrom};
 #[derive(Clone, Debug)]
 pub struct RefusedCredentials(pub Problem);
 
-pub async fn resolve(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+/// The request with its caller and client in its extensions, or the answer
+/// that refuses it (or redirects it to the sign-in page).
+pub async fn resolve(state: &AppState, mut request: Request) -> Result<Request, Response> {
     let config = state.service.config();
     let https = config.is_https();
-    let (caller, by_cookie) = match authenticate(&state, request.headers(), https).await {
+    let (caller, by_cookie) = match authenticate(state, request.headers(), https).await {
         Ok(found) => found,
         // Endpoints that need a caller answer 401 with this; public ones ignore it.
         Err(problem) if problem.status == 401 => {
             request.extensions_mut().insert(RefusedCredentials(problem));
             (None, false)
         }
-        Err(problem) => return ApiError(problem).into_response(),
+        Err(problem) => return Err(ApiError(problem).into_response()),
     };
     let unsafe_method = !matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if unsafe_method {
         if let Err(problem) = check_origin(request.headers(), config.public_url.as_deref()) {
-            return ApiError(problem).into_response();
+            return Err(ApiError(problem).into_response());
         }
         if let Some(expected) = caller.as_ref().filter(|_| by_cookie).and_then(|caller| caller.csrf_token.as_deref()) {
             let sent = request.headers().get(app::rpc::CSRF_HEADER).and_then(|value| value.to_str().ok());
             if !sent.is_some_and(|sent| same_secret(sent, expected)) {
-                return ApiError(Problem::forbidden(
+                return Err(ApiError(Problem::forbidden(
                     "A request signed in by cookie needs the session's X-CSRF-Token header.",
                 ))
-                .into_response();
+                .into_response());
             }
         }
     }
-    let path = request.uri().path().to_owned();
     if request.method() == Method::GET {
-        if caller.is_none() && is_page(&state.pages, &path) {
+        let path = request.uri().path();
+        if caller.is_none() && is_page(&state.pages, path) {
             let next_page = request.uri().path_and_query().map_or("/", |whole| whole.as_str());
-            return Redirect::to(&format!("/login?next={}", app::components::encode_query(next_page))).into_response();
+            let to = format!("/login?next={}", app::components::encode_query(next_page));
+            return Err(Redirect::to(&to).into_response());
         }
         if caller.is_some() && path == "/login" {
-            return Redirect::to("/").into_response();
+            return Err(Redirect::to("/").into_response());
         }
     }
     let address = request.extensions().get::<ConnectInfo<SocketAddr>>().map(|ConnectInfo(peer)| {
@@ -72,7 +74,7 @@ pub async fn resolve(State(state): State<AppState>, mut request: Request, next: 
         request.extensions_mut().insert(caller);
     }
     request.extensions_mut().insert(RequestClient(from));
-    next.run(request).await
+    Ok(request)
 }
 
 /// The caller, and whether it came by cookie. A bad or revoked bearer token

@@ -3,17 +3,15 @@
 //! NUL character, which no name or value here can hold (else 400).
 
 use super::problem::ApiError;
-use super::state::AppState;
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
+use std::time::Duration;
 use types::Problem;
 
-/// Answers 408 when the handler takes longer than `http.request_timeout`
-/// (a slow body counts: it is read inside the handler).
-pub async fn deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let limit = state.service.config().http.request_timeout.0;
-    match tokio::time::timeout(limit, next.run(request)).await {
+/// `handled`'s answer, or 408 when it takes longer than `limit`
+/// (`http.request_timeout`; a slow body counts: it is read inside).
+pub async fn within(limit: Duration, handled: impl Future<Output = Response>) -> Response {
+    match tokio::time::timeout(limit, handled).await {
         Ok(response) => response,
         Err(_) => ApiError(Problem::new(
             408,
@@ -23,15 +21,14 @@ pub async fn deadline(State(state): State<AppState>, request: Request, next: Nex
     }
 }
 
-/// Refuses a path or query that holds `%00`.
-pub async fn refuse_nul_in_address(request: Request, next: Next) -> Response {
+/// A 400 for a path or query that holds `%00`.
+pub fn nul_in_address(request: &Request) -> Option<Response> {
     let uri = request.uri();
     let holds_nul = |text: &str| text.as_bytes().windows(3).any(|window| window.eq_ignore_ascii_case(b"%00"));
-    if holds_nul(uri.path()) || uri.query().is_some_and(holds_nul) {
-        return ApiError(Problem::bad_request(
+    (holds_nul(uri.path()) || uri.query().is_some_and(holds_nul)).then(|| {
+        ApiError(Problem::bad_request(
             "The address holds a NUL character (%00), which no name or value here can contain.",
         ))
-        .into_response();
-    }
-    next.run(request).await
+        .into_response()
+    })
 }

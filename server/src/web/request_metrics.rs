@@ -1,30 +1,62 @@
 //! Counts requests by method, route and status, and times them.
 
-use super::AppState;
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
+use crate::metrics::{Metrics, method_label};
+use axum::extract::{MatchedPath, Request};
 use axum::response::Response;
 use std::time::Instant;
 
-pub async fn record(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let began = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| route_group(request.uri().path()), |path| path.as_str().to_owned());
-    let response = next.run(request).await;
-    let micros = u64::try_from(began.elapsed().as_micros()).unwrap_or(u64::MAX);
-    state.metrics.http_request(&method, &route, response.status().as_u16(), micros);
-    response
+/// What is known of a request when it arrives: counted when it is answered.
+pub struct Meter {
+    began: Instant,
+    method: &'static str,
+    route: Route,
+}
+
+/// The route a request is counted under: the router's pattern (shared,
+/// not copied), or a fixed group for requests that matched none.
+enum Route {
+    Matched(MatchedPath),
+    Group(&'static str),
+}
+
+impl Meter {
+    pub fn begin(request: &Request) -> Meter {
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or_else(|| Route::Group(route_group(request.uri().path())), |path| Route::Matched(path.clone()));
+        Meter { began: Instant::now(), method: method_label(request.method().as_str()), route }
+    }
+
+    pub fn finish(self, metrics: &Metrics, response: &Response) {
+        let micros = u64::try_from(self.began.elapsed().as_micros()).unwrap_or(u64::MAX);
+        let route = match &self.route {
+            Route::Matched(path) => path.as_str(),
+            Route::Group(group) => group,
+        };
+        metrics.http_request(self.method, route, response.status().as_u16(), micros);
+    }
 }
 
 /// Requests that matched no route are counted by their first segment, so
 /// that random paths cannot grow the metrics without bound.
-fn route_group(path: &str) -> String {
+fn route_group(path: &str) -> &'static str {
     match path.split('/').nth(1) {
-        Some("pkg") => "/pkg/*".to_owned(),
-        Some("rpc") => "/rpc/*".to_owned(),
-        _ => "other".to_owned(),
+        Some("pkg") => "/pkg/*",
+        Some("rpc") => "/rpc/*",
+        _ => "other",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::route_group;
+
+    #[test]
+    fn unmatched_paths_fall_into_a_few_groups() {
+        assert_eq!(route_group("/pkg/task-starter.abc.wasm"), "/pkg/*");
+        assert_eq!(route_group("/rpc/nothing"), "/rpc/*");
+        assert_eq!(route_group("/random/../path"), "other");
+        assert_eq!(route_group(""), "other");
     }
 }

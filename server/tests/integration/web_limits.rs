@@ -63,6 +63,11 @@ on_both_databases!(a_client_that_does_not_finish_its_body_gets_408, |database: D
     let read = tokio::time::timeout(Duration::from_secs(5), slow.read(&mut answer)).await.unwrap().unwrap();
     let answer = String::from_utf8_lossy(&answer[..read]);
     assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    let answer = answer.to_ascii_lowercase();
+    assert!(
+        answer.contains("x-content-type-options: nosniff") && answer.contains("cache-control: no-store"),
+        "{answer}"
+    );
 });
 
 on_both_databases!(beyond_the_connection_limit_new_clients_wait_their_turn, |database: Database| async move {
