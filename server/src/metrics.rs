@@ -131,12 +131,13 @@ impl Metrics {
     }
 
     pub fn http_request(&self, method: &str, route: &str, status: u16, micros: u64) {
+        let key = (method_label(method), status);
         let mut routes = self.requests.lock().unwrap_or_else(PoisonError::into_inner);
-        if !routes.contains_key(route) {
-            routes.insert(route.to_owned(), BTreeMap::new());
-        }
-        if let Some(counts) = routes.get_mut(route) {
-            *counts.entry((method_label(method), status)).or_insert(0) += 1;
+        match routes.get_mut(route) {
+            Some(counts) => *counts.entry(key).or_insert(0) += 1,
+            None => {
+                routes.insert(route.to_owned(), BTreeMap::from([(key, 1)]));
+            }
         }
         drop(routes);
         self.request_latency.observe_micros(micros);

@@ -4,7 +4,8 @@
 //! secure headers, metrics.
 //!
 //! - `listener`: accepting connections (a limit, a header-read timeout);
-//! - `layers`: the one middleware every request passes, made of:
+//! - `layers`: the one middleware every request passes, made of the steps
+//!   below (`limits`, `caller`, `headers`, `request_metrics`, `server_functions`);
 //! - `limits`: a deadline per request, and no NUL in any address;
 //! - `peer`, `caller`, `cookies`: where a request comes from and who sent it;
 //! - `headers`, `request_metrics`: what every response carries, and counts;

@@ -1,14 +1,15 @@
 //! Counts requests by method, route and status, and times them.
 
-use crate::metrics::{Metrics, method_label};
+use crate::metrics::Metrics;
 use axum::extract::{MatchedPath, Request};
+use axum::http::Method;
 use axum::response::Response;
 use std::time::Instant;
 
 /// What is known of a request when it arrives: counted when it is answered.
 pub struct Meter {
     began: Instant,
-    method: &'static str,
+    method: Method,
     route: Route,
 }
 
@@ -25,7 +26,7 @@ impl Meter {
             .extensions()
             .get::<MatchedPath>()
             .map_or_else(|| Route::Group(route_group(request.uri().path())), |path| Route::Matched(path.clone()));
-        Meter { began: Instant::now(), method: method_label(request.method().as_str()), route }
+        Meter { began: Instant::now(), method: request.method().clone(), route }
     }
 
     pub fn finish(self, metrics: &Metrics, response: &Response) {
@@ -34,7 +35,7 @@ impl Meter {
             Route::Matched(path) => path.as_str(),
             Route::Group(group) => group,
         };
-        metrics.http_request(self.method, route, response.status().as_u16(), micros);
+        metrics.http_request(self.method.as_str(), route, response.status().as_u16(), micros);
     }
 }
 
