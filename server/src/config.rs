@@ -167,13 +167,17 @@ impl Default for AuthConfig {
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct ApiConfig {
-    /// Larger request bodies are refused with 413.
+    /// Larger request bodies are refused with 413 (a bulk action's body may
+    /// always hold its 10,000 ids).
     pub max_body_bytes: usize,
+    /// Runs one user or token may start a minute (a burst up to it goes at
+    /// once); more are refused with 429 and `Retry-After`. 0: no limit.
+    pub starts_per_minute: u32,
 }
 
 impl Default for ApiConfig {
     fn default() -> ApiConfig {
-        ApiConfig { max_body_bytes: 256 * 1024 }
+        ApiConfig { max_body_bytes: 256 * 1024, starts_per_minute: 100_000 }
     }
 }
 

@@ -10,18 +10,25 @@ mod checkpoints;
 pub mod entities;
 mod errors;
 mod memory;
+mod search_pool;
 mod statements;
 pub mod text;
 
-pub use errors::is_transient;
+pub use errors::{is_interrupted, is_transient};
+pub use search_pool::{Search, SearchPool, SearchPoolError};
 pub use statements::{insertable, now_micros_sql, placeholders, statement};
 
 use migrations::{Migrator, MigratorTrait};
-use sea_orm::{DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbErr, SqlxPostgresConnector, SqlxSqliteConnector};
 use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
 use std::str::FromStr;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
+
+/// Connections for searches unless the config says otherwise (`search.connections`).
+pub const SEARCH_CONNECTIONS: u32 = 2;
 
 /// Which database the URL names.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -49,6 +56,11 @@ pub struct Db {
     /// For statements that only read.
     pub read: DatabaseConnection,
     pub backend: Backend,
+    /// For searches that may read many rows (see `search_pool`).
+    pub search: Arc<SearchPool>,
+    /// Whether text searches can be narrowed by an index (SQLite's FTS5
+    /// always; PostgreSQL's `pg_trgm` when it could be made).
+    text_index: Arc<AtomicBool>,
     postgres: Option<PgPool>,
     /// SQLite: the connection that checkpoints the WAL (see `checkpoints`).
     checkpointer: Option<SqlitePool>,
@@ -67,8 +79,14 @@ fn sqlite_pool() -> SqlitePoolOptions {
 
 impl Db {
     /// Opens the database at `url` (creating a SQLite file when missing).
-    /// `connections` bounds the pool of readers (and of everything on PostgreSQL).
+    /// `connections` bounds the pool of readers (and of everything on PostgreSQL);
+    /// searches get [`SEARCH_CONNECTIONS`] of their own.
     pub async fn connect(url: &str, connections: u32) -> Result<Db, ConnectError> {
+        Db::connect_with(url, connections, SEARCH_CONNECTIONS).await
+    }
+
+    /// [`Db::connect`] with `search_connections` for searches.
+    pub async fn connect_with(url: &str, connections: u32, search_connections: u32) -> Result<Db, ConnectError> {
         let open_error = |source| ConnectError::Open { url: redact(url), source };
         if url.starts_with("sqlite:") {
             let options = SqliteConnectOptions::from_str(url)
@@ -95,6 +113,7 @@ impl Db {
                 .await
                 .map_err(open_error)?;
             checkpoints::spawn(checkpointer.clone());
+            let search = SearchPool::sqlite(&options, search_connections).await.map_err(open_error)?;
             let reader = sqlite_pool()
                 .max_connections(connections.max(1))
                 .acquire_timeout(Duration::from_secs(30))
@@ -105,6 +124,8 @@ impl Db {
                 write: SqlxSqliteConnector::from_sqlx_sqlite_pool(writer),
                 read: SqlxSqliteConnector::from_sqlx_sqlite_pool(reader),
                 backend: Backend::Sqlite,
+                search: Arc::new(search),
+                text_index: Arc::new(AtomicBool::new(true)),
                 postgres: None,
                 checkpointer: Some(checkpointer),
             })
@@ -113,14 +134,17 @@ impl Db {
             let pool = PgPoolOptions::new()
                 .max_connections(connections.max(2))
                 .acquire_timeout(Duration::from_secs(30))
-                .connect_with(options)
+                .connect_with(options.clone())
                 .await
                 .map_err(open_error)?;
+            let search = SearchPool::postgres(&options, search_connections).await.map_err(open_error)?;
             let connection = SqlxPostgresConnector::from_sqlx_postgres_pool(pool.clone());
             Ok(Db {
                 write: connection.clone(),
                 read: connection,
                 backend: Backend::Postgres,
+                search: Arc::new(search),
+                text_index: Arc::new(AtomicBool::new(false)),
                 postgres: Some(pool),
                 checkpointer: None,
             })
@@ -141,10 +165,37 @@ impl Db {
         shrunk
     }
 
-    /// Brings the schema up to date with the migrations in `migrations/`.
+    /// Brings the schema up to date with the migrations in `migrations/`,
+    /// and on PostgreSQL makes the text index when `pg_trgm` now can be
+    /// made (saying so when it cannot).
     pub async fn migrate(&self) -> Result<(), ConnectError> {
         Migrator::up(&self.write, None).await?;
+        if self.backend == Backend::Postgres {
+            for sql in migrations::POSTGRES_TEXT_INDEX {
+                self.write.execute_unprepared(sql).await?;
+            }
+            let found = self
+                .write
+                .query_one_raw(sea_orm::Statement::from_string(
+                    sea_orm::DbBackend::Postgres,
+                    "SELECT 1 AS found FROM pg_indexes WHERE indexname = 'runs_text' AND schemaname = current_schema()",
+                ))
+                .await?;
+            self.text_index.store(found.is_some(), Ordering::Relaxed);
+            if found.is_none() {
+                tracing::warn!(
+                    "PostgreSQL's pg_trgm extension is not available, so searches for text in results and errors \
+                     read every row (bounded by search.timeout); a superuser can run CREATE EXTENSION pg_trgm, \
+                     and the index is made at the next start"
+                );
+            }
+        }
         Ok(())
+    }
+
+    /// Whether text searches can be narrowed by an index.
+    pub fn has_text_index(&self) -> bool {
+        self.text_index.load(Ordering::Relaxed)
     }
 
     /// The PostgreSQL pool, for `LISTEN`; `None` on SQLite.

@@ -24,6 +24,7 @@ pub mod schema;
 pub mod store;
 pub mod task;
 
+mod bulk;
 mod executor;
 mod finisher;
 mod leases;

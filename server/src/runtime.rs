@@ -38,7 +38,8 @@ impl Runtime {
     /// builds everything over it.
     pub async fn open(config: Config, source: &ConfigSource, registry: &TaskRegistry) -> Result<Runtime, StartupError> {
         let catalog = catalog(&config, source, registry)?;
-        let db = Db::connect(config.database_url.expose(), config.database_connections).await?;
+        let db = Db::connect_with(config.database_url.expose(), config.database_connections, config.search.connections)
+            .await?;
         db.migrate().await?;
         let paths: Vec<Vec<String>> =
             config.search.indexed_arguments.iter().map(|path| path.split('.').map(str::to_owned).collect()).collect();

@@ -3,6 +3,7 @@
 
 mod accounts;
 mod audit;
+mod budget;
 mod bulk;
 mod error;
 mod external;
@@ -27,11 +28,31 @@ pub struct Service {
     engine: Engine,
     config: Arc<Config>,
     accounts: Accounts,
+    budget: Arc<budget::StartBudget>,
 }
 
 impl Service {
     pub fn new(engine: Engine, config: Arc<Config>, accounts: Accounts) -> Service {
-        Service { engine, config, accounts }
+        let budget = Arc::new(budget::StartBudget::new(config.api.starts_per_minute));
+        Service { engine, config, accounts, budget }
+    }
+
+    /// Takes `count` starts from `principal`'s budget (`api.starts_per_minute`).
+    fn spend(&self, principal: &Principal, count: u64) -> Result<(), ServiceError> {
+        self.budget.take(principal, count).map_err(|refusal| match refusal {
+            budget::Refusal::Wait(wait) => ServiceError::RateLimited {
+                detail: format!(
+                    "{} has started more runs than the {} a minute it may; try again in {} s.",
+                    principal.name,
+                    self.config.api.starts_per_minute,
+                    wait.as_secs().max(1)
+                ),
+                retry_after: wait.as_secs().max(1),
+            },
+            budget::Refusal::TooMany { limit } => ServiceError::Unprocessable(format!(
+                "This would start {count} runs at once, more than the {limit} a minute anyone may start; act in parts."
+            )),
+        })
     }
 
     pub fn engine(&self) -> &Engine {

@@ -31,7 +31,7 @@ pub use requests::{MAX_POLL_IDS, ReportRequest, RunAs, StartRequest, TrackReques
 pub use run::{Actor, Attempt, LogLine, Origin, Progress, Run, RunDetail, RunError, RunId, RunList, RunState};
 pub use schedule::{Schedule, ScheduleList};
 pub use search::{
-    ArgumentMatch, BulkAction, BulkOutcome, BulkRequest, MAX_ARGUMENT_MATCHES, MAX_BULK_RUNS, MAX_PAGE,
-    MAX_SEARCH_TEXT, RunFilter, is_argument_key,
+    ArgumentMatch, BulkAction, BulkOutcome, BulkRequest, MAX_ARGUMENT_MATCHES, MAX_BULK_BODY_BYTES, MAX_BULK_RUNS,
+    MAX_PAGE, MAX_SEARCH_TEXT, RunFilter, is_argument_key,
 };
 pub use task::{Task, TaskKind, TaskList};

@@ -26,6 +26,11 @@ pub struct Problem {
     /// For arguments that do not fit the task's schema: one entry per error.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<FieldError>,
+    /// Seconds after which trying again may succeed: sent as the
+    /// `Retry-After` header, not in the body.
+    #[serde(skip)]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
+    pub retry_after: Option<u64>,
 }
 
 impl Problem {
@@ -37,7 +42,14 @@ impl Problem {
             status,
             detail: detail.into(),
             errors: Vec::new(),
+            retry_after: None,
         }
+    }
+
+    /// The same problem, worth trying again after `seconds`.
+    #[must_use]
+    pub fn retry_after(self, seconds: u64) -> Problem {
+        Problem { retry_after: Some(seconds), ..self }
     }
 
     /// 422: the arguments do not fit the task's schema.

@@ -73,6 +73,8 @@ crate::named_enum! {
         Cli = "cli",
         External = "external",
         Rerun = "rerun",
+        /// A re-run made by a bulk action.
+        Bulk = "bulk",
     }
 }
 

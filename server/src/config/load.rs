@@ -155,6 +155,7 @@ fn check(config: &Config) -> Result<(), (String, String)> {
         ("api.max_body_bytes", config.api.max_body_bytes),
         ("auth.login_attempts", config.auth.login_attempts as usize),
         ("http.max_connections", config.http.max_connections),
+        ("search.connections", config.search.connections as usize),
     ];
     if let Some((key, _)) = positive.iter().find(|(_, value)| *value == 0) {
         return Err(((*key).to_owned(), "must be at least 1".to_owned()));
@@ -169,6 +170,9 @@ fn check(config: &Config) -> Result<(), (String, String)> {
         if duration.0.as_millis() < 100 {
             return Err((key.to_owned(), "must be at least 100ms".to_owned()));
         }
+    }
+    if config.search.timeout.0.as_millis() < 10 {
+        return Err(("search.timeout".to_owned(), "must be at least 10ms".to_owned()));
     }
     if let Some(name) = config.worker.command_env.iter().find(|name| name.to_ascii_uppercase().starts_with(PREFIX)) {
         return Err((

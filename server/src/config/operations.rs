@@ -21,12 +21,24 @@ impl Default for AuditConfig {
 }
 
 /// `[search]`
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
+#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct SearchConfig {
     /// Argument paths (`customer`, `order.region`) searched often enough to
     /// index on SQLite; PostgreSQL's one index serves every path.
     pub indexed_arguments: Vec<String>,
+    /// How long one search may take; a longer one is stopped in the
+    /// database and answered 422 (narrow it by task or time).
+    pub timeout: ConfigDuration,
+    /// Connections of their own that searches run on, so that searches
+    /// never take the engine's.
+    pub connections: u32,
+}
+
+impl Default for SearchConfig {
+    fn default() -> SearchConfig {
+        SearchConfig { indexed_arguments: Vec::new(), timeout: ConfigDuration::secs(2), connections: 2 }
+    }
 }
 
 /// Which ends of a run are told.

@@ -17,9 +17,27 @@ pub fn is_transient(error: &DbErr) -> bool {
     }
 }
 
+/// Whether the database stopped the statement on purpose: PostgreSQL's
+/// `query_canceled` (a statement timeout) or SQLite's `SQLITE_INTERRUPT`
+/// (a progress handler that said stop).
+pub fn is_interrupted(error: &DbErr) -> bool {
+    match error {
+        DbErr::Exec(RuntimeErr::SqlxError(error)) | DbErr::Query(RuntimeErr::SqlxError(error)) => {
+            matches!(&**error, sqlx::Error::Database(database) if database.code().is_some_and(|code| interrupted_code(&code)))
+        }
+        _ => false,
+    }
+}
+
+fn interrupted_code(code: &str) -> bool {
+    code == "57014" || code.parse::<u32>().is_ok_and(|code| code & 0xff == 9)
+}
+
 fn sqlx_is_transient(error: &sqlx::Error) -> bool {
     match error {
-        sqlx::Error::Database(database) => database.code().is_some_and(|code| transient_code(&code)),
+        sqlx::Error::Database(database) => {
+            database.code().is_some_and(|code| transient_code(&code) && !interrupted_code(&code))
+        }
         sqlx::Error::Io(_)
         | sqlx::Error::Tls(_)
         | sqlx::Error::Protocol(_)
@@ -57,5 +75,13 @@ mod tests {
         assert!(!transient_code("22P05"), "untranslatable_character: a NUL in text");
         assert!(!transient_code("23505"), "unique_violation");
         assert!(!transient_code("19"), "SQLITE_CONSTRAINT");
+    }
+
+    #[test]
+    fn a_statement_stopped_at_its_deadline_is_interrupted_not_transient() {
+        assert!(super::interrupted_code("57014"), "query_canceled: statement_timeout");
+        assert!(super::interrupted_code("9"), "SQLITE_INTERRUPT");
+        assert!(!super::interrupted_code("57P01"), "a restart is not a deadline");
+        assert!(!super::interrupted_code("5"));
     }
 }

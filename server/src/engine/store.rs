@@ -8,6 +8,7 @@
 mod attempts;
 mod audit;
 mod batch;
+pub mod bulk;
 mod cancel;
 mod claim;
 mod convert;

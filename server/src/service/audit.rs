@@ -41,6 +41,12 @@ impl Service {
         self.append(vec![event(actor, from, action, entry)]).await;
     }
 
+    /// The entry for what `principal` does, to be committed with the change it describes.
+    pub(super) fn audit_event(&self, principal: &Principal, action: AuditAction, entry: Entry) -> NewAuditEvent {
+        let actor = Actor { kind: principal.kind, name: principal.name.clone() };
+        event(actor, &principal.from, action, entry)
+    }
+
     async fn append(&self, events: Vec<NewAuditEvent>) {
         if let Err(error) = store::append_audit(self.engine.db(), &events).await {
             tracing::error!(%error, "could not append to the audit log");
@@ -53,7 +59,7 @@ impl Service {
         runs.iter()
             .map(|run| {
                 let action = match (run.origin, run.run_as.as_deref()) {
-                    (types::Origin::Rerun, _) => AuditAction::Rerun,
+                    (types::Origin::Rerun | types::Origin::Bulk, _) => AuditAction::Rerun,
                     (_, Some(user)) if user != principal.name => AuditAction::StartAs,
                     _ => AuditAction::Start,
                 };

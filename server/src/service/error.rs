@@ -24,8 +24,9 @@ pub enum ServiceError {
     Unprocessable(String),
     #[error("the arguments do not fit the task's schema:{}", listed(.0))]
     InvalidArguments(Vec<FieldError>),
-    #[error("{0}")]
-    TooManyAttempts(String),
+    /// Too many starts by one caller; worth trying again after `retry_after` seconds (429).
+    #[error("{detail}")]
+    RateLimited { detail: String, retry_after: u64 },
     /// The server or its database is busy or away for now (503).
     #[error("{0}")]
     Unavailable(String),
@@ -53,6 +54,19 @@ impl ServiceError {
 
 impl From<StoreError> for ServiceError {
     fn from(error: StoreError) -> ServiceError {
+        if let StoreError::SearchTooSlow(limit) = error {
+            return ServiceError::Unprocessable(format!(
+                "The search did not finish within {} s: it reads too many runs. Narrow it by task or by time \
+                 (since, until), or search for longer text.",
+                limit.as_secs_f64()
+            ));
+        }
+        if let StoreError::SearchBusy = error {
+            return ServiceError::RateLimited {
+                detail: "Every search connection is busy with other searches; try again in a moment.".to_owned(),
+                retry_after: 1,
+            };
+        }
         if error.is_transient() {
             tracing::warn!(%error, "the database is unavailable");
             ServiceError::Unavailable("The database is unavailable; try again shortly.".to_owned())
@@ -75,7 +89,9 @@ impl From<AuthError> for ServiceError {
     fn from(error: AuthError) -> ServiceError {
         match error {
             AuthError::BadCredentials => ServiceError::Unauthenticated(error.to_string()),
-            AuthError::Throttled(_) => ServiceError::TooManyAttempts(error.to_string()),
+            AuthError::Throttled(seconds) => {
+                ServiceError::RateLimited { detail: error.to_string(), retry_after: seconds.max(1) }
+            }
             AuthError::Busy => ServiceError::Unavailable(error.to_string()),
             AuthError::Invalid(message) => ServiceError::BadRequest(message),
             AuthError::NotFound(message) => ServiceError::NotFound(message),
@@ -96,7 +112,7 @@ impl From<ServiceError> for Problem {
             ServiceError::BadRequest(detail) => Problem::bad_request(detail),
             ServiceError::Unprocessable(detail) => Problem::new(422, detail),
             ServiceError::InvalidArguments(errors) => Problem::invalid_arguments(errors),
-            ServiceError::TooManyAttempts(detail) => Problem::new(429, detail),
+            ServiceError::RateLimited { detail, retry_after } => Problem::new(429, detail).retry_after(retry_after),
             ServiceError::Unavailable(detail) => Problem::new(503, detail),
             ServiceError::Store(error) => {
                 tracing::error!(%error, kind = error.kind(), "store error");

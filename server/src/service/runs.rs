@@ -79,7 +79,7 @@ impl Service {
     pub async fn list_runs(&self, principal: &Principal, filter: &RunFilter) -> Result<RunList, ServiceError> {
         require(principal, Role::Viewer)?;
         let query = run_query(filter)?;
-        let (runs, next) = search::list_runs(self.engine.db(), &query).await?;
+        let (runs, next) = search::list_runs(self.engine.db(), &query, self.config.search.timeout.0).await?;
         let next_before = next.map(|(created_at, id)| RunCursor { created_at, id }.to_string());
         Ok(RunList { runs, next_before })
     }
@@ -165,6 +165,7 @@ pub(super) fn run_query(filter: &RunFilter) -> Result<RunQuery, ServiceError> {
         started_by: non_empty(&filter.started_by),
         run_as: non_empty(&filter.run_as),
         origin: filter.origin,
+        not_origin: None,
         since: typed_time("since", non_empty(&filter.since))?,
         until: typed_time("until", non_empty(&filter.until))?,
         arguments: filter.arguments.clone(),

@@ -86,6 +86,7 @@ impl Service {
                 self.prepare_start(principal, path, request.arguments, request.run_as.into(), origin, request.rerun_of)
             })
             .collect::<Result<Vec<_>, _>>()?;
+        self.spend(principal, runs.len() as u64)?;
         self.engine.start_many(&runs, &Self::start_entries(principal, &runs)).await?;
         Ok(runs.iter().map(NewRun::to_run).collect())
     }
@@ -94,22 +95,29 @@ impl Service {
     pub async fn rerun(&self, principal: &Principal, id: RunId) -> Result<Run, ServiceError> {
         require(principal, Role::Operator)?;
         let original = self.find_run(id).await?;
-        let run = self.prepare_rerun(principal, original)?;
+        let run = self.prepare_rerun(principal, original, Origin::Rerun)?;
         self.insert(principal, run).await
     }
 
-    /// The new run of a re-run of `original`. It runs as the same
-    /// impersonated user if the caller may do that; else as the caller.
-    pub(super) fn prepare_rerun(&self, principal: &Principal, original: Run) -> Result<NewRun, ServiceError> {
+    /// The new run of a re-run of `original` (`origin`: one re-run, or a
+    /// bulk one). It runs as the same impersonated user if the caller may
+    /// do that; else as the caller.
+    pub(super) fn prepare_rerun(
+        &self,
+        principal: &Principal,
+        original: Run,
+        origin: Origin,
+    ) -> Result<NewRun, ServiceError> {
         let impersonated = original.run_as.is_some()
             && original.run_as.as_deref() == self.impersonation_for(principal)
             && original.run_as.as_deref() != Some(principal.name.as_str());
         let whom = if impersonated { Whom::Impersonated } else { Whom::Caller };
-        self.prepare_start(principal, &original.task, original.arguments, whom, Origin::Rerun, Some(original.id))
+        self.prepare_start(principal, &original.task, original.arguments, whom, origin, Some(original.id))
     }
 
     /// Inserts a prepared run (grouped with concurrent starts), and records it.
     async fn insert(&self, principal: &Principal, run: NewRun) -> Result<Run, ServiceError> {
+        self.spend(principal, 1)?;
         let shown = run.to_run();
         let entry = Self::start_entries(principal, std::slice::from_ref(&run)).pop();
         self.engine.start(run, entry).await?;

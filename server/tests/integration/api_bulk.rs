@@ -88,7 +88,7 @@ on_both_databases!(a_filter_is_counted_then_cancelled_and_a_list_run_again, |dat
     assert_eq!((rerun["matched"].as_u64(), rerun["affected"].as_u64()), (Some(2), Some(2)), "duplicates count once");
     let new_id: types::RunId = rerun["new_runs"][0].as_str().unwrap().parse().unwrap();
     let new_run = app.service().run(&admin(), new_id).await.unwrap();
-    assert_eq!((new_run.origin, new_run.state), (Origin::Rerun, RunState::Pending));
+    assert_eq!((new_run.origin, new_run.state), (Origin::Bulk, RunState::Pending));
     assert!(new_run.rerun_of.is_some());
 
     for (body, status) in [

@@ -30,7 +30,7 @@ use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
-use task_starter::config::{Config, ConfigDuration, ConfigSource, TaskConfig, WorkerConfig};
+use task_starter::config::{ApiConfig, Config, ConfigDuration, ConfigSource, TaskConfig, WorkerConfig};
 use task_starter::db::Db;
 use task_starter::runtime::{Runtime, catalog};
 use task_starter::{TaskContext, TaskDefinition, TaskError, TaskRegistry};
@@ -155,6 +155,8 @@ fn config(url: &str, options: &Options) -> Config {
             ..WorkerConfig::default()
         },
         tasks: [("bench.stamp".to_owned(), keep_all.clone()), ("bench.probe".to_owned(), keep_all)].into(),
+        // One principal starts every run here: no start budget.
+        api: ApiConfig { starts_per_minute: 0, ..ApiConfig::default() },
         ..Config::default()
     }
 }

@@ -84,6 +84,8 @@ async fn start(binary: &Path, url: &str, scratch: &Path) -> Result<Served, Strin
             .env("TASK_STARTER_DATABASE_URL", url)
             .env("TASK_STARTER_LISTEN", format!("127.0.0.1:{port}"))
             .env("TASK_STARTER_LOG", "error")
+            // One token starts every run: no start budget.
+            .env("TASK_STARTER_API_STARTS_PER_MINUTE", "0")
             .current_dir(scratch)
             .kill_on_drop(true);
         command

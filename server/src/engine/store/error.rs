@@ -13,6 +13,12 @@ pub enum StoreError {
     /// another version).
     #[error("{table} row {key}: the stored {column} cannot be read: {detail}")]
     Unreadable { table: &'static str, key: String, column: &'static str, detail: String },
+    /// A search was stopped at its deadline.
+    #[error("the search did not finish within {} s", .0.as_secs_f64())]
+    SearchTooSlow(std::time::Duration),
+    /// Every search connection stayed busy until the search's deadline.
+    #[error("every search connection is busy")]
+    SearchBusy,
 }
 
 impl StoreError {
@@ -21,11 +27,19 @@ impl StoreError {
         matches!(self, StoreError::Database(error) if is_transient(error))
     }
 
+    /// Whether the database stopped the statement on purpose: a statement
+    /// timeout (PostgreSQL `57014`) or an interrupt (SQLite `9`).
+    pub fn is_interrupted(&self) -> bool {
+        matches!(self, StoreError::Database(error) if crate::db::is_interrupted(error))
+    }
+
     /// The kind recorded on a run that this error stopped.
     pub fn kind(&self) -> &'static str {
         match self {
             StoreError::Database(_) => "database",
             StoreError::Unreadable { .. } => "unreadable",
+            StoreError::SearchTooSlow(_) => "search_too_slow",
+            StoreError::SearchBusy => "search_busy",
         }
     }
 }

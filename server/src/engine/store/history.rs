@@ -2,6 +2,9 @@
 //! that has not finished (and keeping the arguments of those it deletes
 //! among the task's recent arguments).
 //!
+//! A run that a bulk action holds (`held_until` still ahead) is kept until
+//! the action has re-run it; the trim after the action's end takes it.
+//!
 //! A trim runs in its own transaction after the change it follows has
 //! committed, behind a per-task advisory lock on PostgreSQL: trims of one
 //! task then run one at a time and each sees every committed run, so the cap
@@ -43,11 +46,13 @@ async fn trim_in(
     let sql = format!(
         "DELETE FROM runs WHERE task = $1 AND state IN {finished} AND (created_at, id) < \
          (SELECT created_at, id FROM runs WHERE task = $1 ORDER BY created_at DESC, id DESC LIMIT 1 OFFSET $2) \
-         RETURNING arguments, created_at",
+         AND (held_until IS NULL OR held_until < $3) RETURNING arguments, created_at",
         finished = finished_states_sql()
     );
     let offset = i64::from(limit.max(1) - 1);
-    let rows = connection.query_all_raw(statement(backend, &sql, vec![task.into(), offset.into()])).await?;
+    let rows = connection
+        .query_all_raw(statement(backend, &sql, vec![task.into(), offset.into(), crate::clock::now_micros().into()]))
+        .await?;
     let leaving = rows
         .iter()
         .map(|row| Ok((row.try_get::<String>("", "arguments")?, row.try_get::<i64>("", "created_at")?)))

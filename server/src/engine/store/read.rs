@@ -48,6 +48,21 @@ pub async fn runs_by_ids(db: &Db, ids: &[RunId]) -> Result<Vec<Run>, StoreError>
     rows.into_iter().map(convert::run).collect()
 }
 
+/// Which of `ids` name runs that exist.
+pub async fn existing_ids(db: &Db, ids: &[RunId]) -> Result<Vec<RunId>, StoreError> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let found: Vec<Uuid> = runs::Entity::find()
+        .select_only()
+        .column(runs::Column::Id)
+        .filter(runs::Column::Id.is_in(ids.iter().map(|id| id.0)))
+        .into_tuple()
+        .all(&db.read)
+        .await?;
+    Ok(found.into_iter().map(RunId).collect())
+}
+
 /// The state of the run of `task` that ended last before `(created_at, id)`
 /// (by creation), if any is kept.
 pub async fn previous_end(db: &Db, task: &str, created_at: i64, id: Uuid) -> Result<Option<RunState>, StoreError> {

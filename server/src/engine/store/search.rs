@@ -1,22 +1,34 @@
 //! Searching runs across tasks: by state, task, who, as whom, origin, time
 //! range, values inside the arguments and text in the result or error,
-//! newest first a page at a time (keyset paging on `(created_at, id)`),
-//! and counting what a search matches (for bulk actions).
+//! newest first a page at a time (keyset paging on `(created_at, id)`), and
+//! the ids a search selects (for bulk actions).
 //!
-//! Argument values are matched on PostgreSQL by `jsonb` containment, which
-//! the `runs_arguments` GIN index serves; on SQLite by `json_extract` with
-//! the value's JSON type, which an expression index serves for the paths
-//! configured in `search.indexed_arguments` (SQLite cannot index every
-//! path at once); other paths read each candidate row, so narrow those
-//! searches by task or time.
+//! Every filtered search runs on the database's search connections
+//! (`db::SearchPool`) with a deadline: a search that would read too many
+//! rows stops there with [`StoreError::SearchTooSlow`], and the engine's
+//! own connections are never waiting behind it. Each filter has an index
+//! (see `sql`); SQLite argument paths are indexed only as configured in
+//! `search.indexed_arguments`, and other paths read each row the other
+//! filters leave.
+
+mod sql;
 
 use super::convert;
 use super::error::StoreError;
 use crate::db::entities::runs;
-use crate::db::{Backend, Db, statement};
-use sea_orm::{ConnectionTrait, EntityTrait, Value};
-use types::{ArgumentMatch, Origin, Run, RunState};
+use crate::db::{Backend, Db, Search, SearchPoolError, statement};
+use sea_orm::{ConnectionTrait, EntityTrait};
+use sql::{NEWEST_FIRST, Sql, Text};
+use std::time::Duration;
+use types::{ArgumentMatch, Origin, Run, RunId, RunState};
 use uuid::Uuid;
+
+pub use sql::sqlite_path;
+
+/// The newest runs a text search looks at first, before it asks the text
+/// index: a common word fills a page from them at once, and the index then
+/// only serves words too rare to, which it finds fast.
+const TEXT_WINDOW: u64 = 5000;
 
 /// What the list of runs across tasks is filtered by.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -28,6 +40,8 @@ pub struct RunQuery {
     pub started_by: Option<String>,
     pub run_as: Option<String>,
     pub origin: Option<Origin>,
+    /// Runs of any origin but this one.
+    pub not_origin: Option<Origin>,
     /// Created at or after (µs).
     pub since: Option<i64>,
     /// Created before (µs).
@@ -40,120 +54,106 @@ pub struct RunQuery {
     pub limit: u32,
 }
 
-/// A `WHERE` clause with `$n` placeholders and their values.
-struct Conditions {
-    backend: Backend,
-    sql: Vec<String>,
-    values: Vec<Value>,
-}
-
-impl Conditions {
-    /// `$n` for `value`.
-    fn bind(&mut self, value: impl Into<Value>) -> String {
-        self.values.push(value.into());
-        format!("${}", self.values.len())
-    }
-
-    fn add(&mut self, condition: String) {
-        self.sql.push(condition);
-    }
-
-    fn clause(&self) -> String {
-        if self.sql.is_empty() { String::new() } else { format!(" WHERE {}", self.sql.join(" AND ")) }
-    }
-
-    fn of(backend: Backend, query: &RunQuery) -> Conditions {
-        let mut conditions = Conditions { backend, sql: Vec::new(), values: Vec::new() };
-        let equal_columns = [
-            ("state", query.state.map(|state| state.as_str().to_owned())),
-            ("task", query.task.clone()),
-            ("started_by_name", query.started_by.clone()),
-            ("run_as", query.run_as.clone()),
-            ("origin", query.origin.map(|origin| origin.as_str().to_owned())),
-        ];
-        for (column, value) in equal_columns {
-            if let Some(value) = value {
-                let placeholder = conditions.bind(value);
-                conditions.add(format!("{column} = {placeholder}"));
-            }
-        }
-        if let Some(user) = &query.user {
-            let placeholder = conditions.bind(user.as_str());
-            conditions.add(format!("(started_by_name = {placeholder} OR run_as = {placeholder})"));
-        }
-        if let Some(since) = query.since {
-            let placeholder = conditions.bind(since);
-            conditions.add(format!("created_at >= {placeholder}"));
-        }
-        if let Some(until) = query.until {
-            let placeholder = conditions.bind(until);
-            conditions.add(format!("created_at < {placeholder}"));
-        }
-        for matched in &query.arguments {
-            conditions.argument(matched);
-        }
-        if let Some(text) = &query.text {
-            let placeholder = conditions.bind(text.to_lowercase());
-            let find = match backend {
-                Backend::Postgres => "strpos",
-                Backend::Sqlite => "instr",
-            };
-            conditions.add(format!(
-                "({find}(lower(result), {placeholder}) > 0 OR {find}(lower(error_message), {placeholder}) > 0)"
-            ));
-        }
-        if let Some((created_at, id)) = query.before {
-            let at = conditions.bind(created_at);
-            let id = conditions.bind(id);
-            conditions.add(format!("(created_at < {at} OR (created_at = {at} AND id < {id}))"));
-        }
-        conditions
-    }
-
-    /// The value at the path equals the match's value, of the same JSON type.
-    fn argument(&mut self, matched: &ArgumentMatch) {
-        if self.backend == Backend::Postgres {
-            let placeholder = self.bind(matched.as_object().to_string());
-            self.add(format!("(arguments::jsonb) @> {placeholder}::jsonb"));
-            return;
-        }
-        // The path is written into the SQL (not bound), so that an index on
-        // the same expression (`search.indexed_arguments`) applies.
-        let Some(path) = sqlite_path(&matched.path) else {
-            self.add("1 = 0".to_owned());
-            return;
-        };
-        let condition = match &matched.value {
-            serde_json::Value::Null => format!("json_type(arguments, {path}) = 'null'"),
-            serde_json::Value::Bool(true) => format!("json_type(arguments, {path}) = 'true'"),
-            serde_json::Value::Bool(false) => format!("json_type(arguments, {path}) = 'false'"),
-            serde_json::Value::Number(number) => {
-                let value = match number.as_i64() {
-                    Some(integer) => self.bind(integer),
-                    None => self.bind(number.as_f64().unwrap_or(f64::NAN)),
-                };
-                format!(
-                    "(json_type(arguments, {path}) IN ('integer', 'real') AND json_extract(arguments, {path}) = {value})"
-                )
-            }
-            serde_json::Value::String(text) => {
-                let value = self.bind(text.as_str());
-                format!("(json_type(arguments, {path}) = 'text' AND json_extract(arguments, {path}) = {value})")
-            }
-            // Refused when the filter was checked; matches nothing if it came here.
-            serde_json::Value::Array(_) | serde_json::Value::Object(_) => "1 = 0".to_owned(),
-        };
-        self.add(condition);
+impl RunQuery {
+    /// Whether nothing but paging narrows the list: a walk of the newest-first
+    /// index, which needs no search connection.
+    pub fn is_unfiltered(&self) -> bool {
+        *self == RunQuery { before: self.before, limit: self.limit, ..RunQuery::default() }
     }
 }
 
-/// `'$."customer"."id"'`: a JSON path as an SQL literal, for keys of letters,
-/// digits, `_` and `-` only (the filter's rule; anything else is `None`).
-fn sqlite_path(path: &[String]) -> Option<String> {
-    if path.is_empty() || !path.iter().all(|key| types::is_argument_key(key)) {
-        return None;
+/// A page of runs across tasks, newest first, and where the next page
+/// starts; a filtered search stops after `timeout`.
+pub async fn list_runs(
+    db: &Db,
+    query: &RunQuery,
+    timeout: Duration,
+) -> Result<(Vec<Run>, Option<(i64, Uuid)>), StoreError> {
+    let page = u64::from(query.limit) + 1;
+    let mut rows = if query.is_unfiltered() {
+        let mut sql = Sql::new(db.backend);
+        let text = sql.list(query, Text::Scan, "*", page);
+        rows(db, &db.read, sql, &text).await?
+    } else {
+        let search = begin(db, timeout).await?;
+        let found = search_rows(db, &search, query, page).await;
+        found.map_err(|error| bounded(error, timeout))?
+    };
+    let limit = query.limit as usize;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let next = if more { rows.last().map(|last| (last.created_at, last.id)) } else { None };
+    Ok((rows.into_iter().map(convert::run).collect::<Result<_, _>>()?, next))
+}
+
+/// The ids of the runs `query` matches (its paging ignored), newest first,
+/// at most `at_most`; stops after `timeout`.
+pub async fn run_ids(db: &Db, query: &RunQuery, at_most: u64, timeout: Duration) -> Result<Vec<RunId>, StoreError> {
+    let unpaged = RunQuery { before: None, ..query.clone() };
+    let search = begin(db, timeout).await?;
+    let mut sql = Sql::new(db.backend);
+    let text = sql.list(&unpaged, text_mode(db), "id", at_most);
+    let found = search.query_all_raw(statement(db.backend, &text, sql.values)).await;
+    let rows = found.map_err(|error| bounded(StoreError::from(error), timeout))?;
+    rows.iter().map(|row| Ok(RunId(row.try_get::<Uuid>("", "id")?))).collect()
+}
+
+/// The rows of a filtered search. Text is looked for among the newest runs
+/// first; only when they do not fill the page is the text index asked.
+async fn search_rows(
+    db: &Db,
+    search: &Search<'_>,
+    query: &RunQuery,
+    page: u64,
+) -> Result<Vec<runs::Model>, StoreError> {
+    let Some(text) = &query.text else {
+        let mut sql = Sql::new(db.backend);
+        let list = sql.list(query, Text::Scan, "*", page);
+        return rows(db, &**search, sql, &list).await;
+    };
+    let mode = text_mode(db);
+    if mode == Text::Indexed && sql::indexable(text) {
+        let mut sql = Sql::new(db.backend);
+        let others = RunQuery { text: None, ..query.clone() };
+        let window = sql.list(&others, Text::Scan, "*", TEXT_WINDOW);
+        let exactly = sql.text_exactly(text);
+        let limit = sql.bind(i64::try_from(page).unwrap_or(i64::MAX));
+        let recent = format!("SELECT * FROM ({window}) AS recent WHERE {exactly} {NEWEST_FIRST} LIMIT {limit}");
+        let found = rows(db, &**search, sql, &recent).await?;
+        if found.len() as u64 == page {
+            return Ok(found);
+        }
     }
-    Some(format!("'$.{}'", path.iter().map(|key| format!("\"{key}\"")).collect::<Vec<_>>().join(".")))
+    let mut sql = Sql::new(db.backend);
+    let list = sql.list(query, mode, "*", page);
+    rows(db, &**search, sql, &list).await
+}
+
+/// Whether this database has a text index to narrow text searches with.
+fn text_mode(db: &Db) -> Text {
+    if db.has_text_index() { Text::Indexed } else { Text::Scan }
+}
+
+async fn rows(
+    db: &Db,
+    connection: &impl ConnectionTrait,
+    sql: Sql,
+    text: &str,
+) -> Result<Vec<runs::Model>, StoreError> {
+    Ok(runs::Entity::find().from_raw_sql(statement(db.backend, text, sql.values)).all(connection).await?)
+}
+
+/// A search connection within `timeout`.
+async fn begin(db: &Db, timeout: Duration) -> Result<Search<'_>, StoreError> {
+    db.search.begin(timeout).await.map_err(|error| match error {
+        SearchPoolError::Busy => StoreError::SearchBusy,
+        SearchPoolError::Database(error) => bounded(error.into(), timeout),
+    })
+}
+
+/// `error`, or [`StoreError::SearchTooSlow`] when it is the deadline that stopped the statement.
+fn bounded(error: StoreError, timeout: Duration) -> StoreError {
+    if error.is_interrupted() { StoreError::SearchTooSlow(timeout) } else { error }
 }
 
 /// On SQLite, an index per configured argument path (newest first within a
@@ -190,31 +190,4 @@ pub async fn index_arguments(db: &Db, paths: &[Vec<String>]) -> Result<(), Store
         }
     }
     Ok(())
-}
-
-/// A page of runs across tasks, newest first, and whether more are older.
-pub async fn list_runs(db: &Db, query: &RunQuery) -> Result<(Vec<Run>, Option<(i64, Uuid)>), StoreError> {
-    let mut conditions = Conditions::of(db.backend, query);
-    let limit = conditions.bind(i64::from(query.limit) + 1);
-    let sql = format!("SELECT * FROM runs{} ORDER BY created_at DESC, id DESC LIMIT {limit}", conditions.clause());
-    let mut rows =
-        runs::Entity::find().from_raw_sql(statement(db.backend, &sql, conditions.values)).all(&db.read).await?;
-    let limit = query.limit as usize;
-    let more = rows.len() > limit;
-    rows.truncate(limit);
-    let next = if more { rows.last().map(|last| (last.created_at, last.id)) } else { None };
-    Ok((rows.into_iter().map(convert::run).collect::<Result<_, _>>()?, next))
-}
-
-/// How many runs `query` matches (its paging ignored), counting no further
-/// than `at_most`.
-pub async fn count_runs(db: &Db, query: &RunQuery, at_most: u64) -> Result<u64, StoreError> {
-    let unpaged = RunQuery { before: None, ..query.clone() };
-    let mut conditions = Conditions::of(db.backend, &unpaged);
-    let limit = conditions.bind(i64::try_from(at_most).unwrap_or(i64::MAX));
-    let sql =
-        format!("SELECT COUNT(*) AS matched FROM (SELECT 1 FROM runs{} LIMIT {limit}) AS found", conditions.clause());
-    let row = db.read.query_one_raw(statement(db.backend, &sql, conditions.values)).await?;
-    let matched = row.map(|row| row.try_get::<i64>("", "matched")).transpose()?.unwrap_or(0);
-    Ok(u64::try_from(matched).unwrap_or(0))
 }

@@ -18,7 +18,8 @@ use types::{
 pub fn router() -> axum::Router<AppState> {
     axum::Router::new()
         .route("/runs", get(list).post(track))
-        .route("/runs/bulk", post(bulk))
+        // Room for the 10,000 ids a bulk action may name, whatever `api.max_body_bytes` says.
+        .route("/runs/bulk", post(bulk).layer(axum::extract::DefaultBodyLimit::max(types::MAX_BULK_BODY_BYTES)))
         .route("/runs/{id}", get(one).patch(report))
         .route("/runs/{id}/rerun", post(rerun))
         .route("/runs/{id}/cancel", post(cancel))
@@ -50,7 +51,7 @@ pub struct RunsQuery {
     #[serde(rename = "as")]
     #[param(max_length = 200, pattern = "^[^\\u0000]*$")]
     run_as: Option<String>,
-    /// ui, api, schedule, cli, external or rerun.
+    /// ui, api, schedule, cli, external, rerun or bulk (a bulk re-run).
     #[param(value_type = Option<Origin>)]
     origin: Option<String>,
     /// Created at or after this time: RFC 3339, or without an offset as UTC

@@ -1,40 +1,37 @@
-//! The search bench: fills a fresh database with N finished runs across
-//! many tasks (arguments `{"customer": i % 5000, "region": …, "order": i}`),
-//! then times searches through the service layer, the way
-//! `GET /api/v1/runs` makes them, and prints p50 and p99 of each:
-//!
-//! - a rare argument value (`arguments.customer=…`: 1 run in 5,000 matches;
-//!   indexed on SQLite as `search.indexed_arguments = ["customer"]` would);
-//! - an argument value narrowed by task;
-//! - a state across all tasks (newest 50);
-//! - text in the result or error that no run holds (the worst case: every
-//!   row is read);
-//! - a time range of one hour.
+//! The search bench: fills a fresh database with N finished runs (see
+//! `fill`), then times searches through the service layer, the way
+//! `GET /api/v1/runs` makes them, and prints p50 and p99 of each filter:
+//! task, state, user, started by, as whom, origin, a time range, an
+//! argument value (`customer`, indexed on SQLite as
+//! `search.indexed_arguments = ["customer"]` would), narrowed by task, and
+//! text: rare (one run), common (a page at once), and absent. Then the
+//! start rate alone and beside 8 searches of every row (see `load`).
 //!
 //! `cargo run --release -p task-starter --bin bench-search -- --runs 1000000`
 //! (`--database sqlite` or `postgres`; `--postgres URL` names the server, and
-//! a database `bench_search` is made afresh on it).
+//! a database `bench_search` is made afresh on it; `--load-seconds 0` skips
+//! the start load).
 
+mod fill;
+mod load;
+
+use fill::{CUSTOMERS, PEOPLE, TASKS, fill, origin, starter};
 use std::time::Instant;
 use task_starter::clock::now_micros;
-use task_starter::config::{Config, ConfigSource};
+use task_starter::config::{ApiConfig, Config, ConfigSource};
 use task_starter::db::Db;
-use task_starter::engine::NewRun;
-use task_starter::engine::store::insert_runs;
 use task_starter::runtime::{Runtime, catalog};
-use types::{Actor, ActorKind, ArgumentMatch, Principal, Role, RunFilter, RunId, RunState};
+use types::{ActorKind, ArgumentMatch, Principal, Role, RunFilter, RunState};
 
-const TASKS: usize = 200;
 /// The filter of the i-th search of a case.
 type FilterOf = Box<dyn Fn(usize) -> RunFilter>;
-const CUSTOMERS: usize = 5000;
-const BATCH: usize = 5000;
 
 struct Options {
     databases: Vec<String>,
     runs: usize,
     queries: usize,
     postgres: String,
+    load_seconds: u64,
 }
 
 fn options() -> Result<Options, String> {
@@ -43,6 +40,7 @@ fn options() -> Result<Options, String> {
         runs: 1_000_000,
         queries: 100,
         postgres: "postgres://postgres@127.0.0.1:5432".to_owned(),
+        load_seconds: 5,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -52,6 +50,9 @@ fn options() -> Result<Options, String> {
             "--runs" => options.runs = value()?.parse().map_err(|_| "--runs takes a number")?,
             "--queries" => options.queries = value()?.parse().map_err(|_| "--queries takes a number")?,
             "--postgres" => value()?.trim_end_matches('/').clone_into(&mut options.postgres),
+            "--load-seconds" => {
+                options.load_seconds = value()?.parse().map_err(|_| "--load-seconds takes a number")?;
+            }
             other => return Err(format!("unknown option {other}; see the top of server/src/bin/bench_search.rs")),
         }
     }
@@ -77,42 +78,6 @@ async fn fresh_url(database: &str, options: &Options) -> Result<String, String> 
     Ok(format!("{}/bench_search", options.postgres))
 }
 
-/// `runs` finished runs, oldest first, one second apart, in batches.
-async fn fill(db: &Db, runs: usize) -> Result<(), String> {
-    let actor = Actor { kind: ActorKind::Token, name: "crm-sync".to_owned() };
-    let first = now_micros() - i64::try_from(runs).unwrap_or(i64::MAX) * 1_000_000;
-    let regions = ["eu", "us", "apac"];
-    let mut index = 0;
-    while index < runs {
-        let batch: Vec<NewRun> = (index..(index + BATCH).min(runs))
-            .map(|order| {
-                let at = first + i64::try_from(order).unwrap_or(0) * 1_000_000;
-                let arguments = serde_json::json!({
-                    "customer": order % CUSTOMERS,
-                    "region": regions[order % regions.len()],
-                    "order": order,
-                });
-                let mut run = NewRun::pending(
-                    &format!("bench.search.t{}", order % TASKS),
-                    arguments,
-                    actor.clone(),
-                    types::Origin::Api,
-                    1,
-                );
-                run.id = RunId(uuid::Uuid::now_v7());
-                run.state = if order % 10 == 0 { RunState::Failure } else { RunState::Success };
-                run.created_at = at;
-                run.started_at = Some(at);
-                run.finished_at = Some(at + 1000);
-                run
-            })
-            .collect();
-        insert_runs(db, &batch, &[]).await.map_err(|error| error.to_string())?;
-        index += batch.len();
-    }
-    Ok(())
-}
-
 /// p50 and p99 in milliseconds of `count` runs of `search(i)`.
 async fn time<F: Future<Output = usize>>(count: usize, mut search: impl FnMut(usize) -> F) -> (f64, f64, usize) {
     // A few searches first, so that a cold cache is not measured.
@@ -135,7 +100,7 @@ async fn bench(database: &str, options: &Options) -> Result<(), String> {
     let url = fresh_url(database, options).await?;
     let config = Config { database_url: url.as_str().into(), ..Config::default() };
     let catalog =
-        catalog(&config, &ConfigSource::BuiltIn, &task_starter::tasks::builtin()).map_err(|error| error.to_string())?;
+        || catalog(&config, &ConfigSource::BuiltIn, &task_starter::tasks::builtin()).map_err(|error| error.to_string());
     let db = Db::connect(&url, 8).await.map_err(|error| error.to_string())?;
     db.migrate().await.map_err(|error| error.to_string())?;
     let filling = Instant::now();
@@ -155,7 +120,16 @@ async fn bench(database: &str, options: &Options) -> Result<(), String> {
         let pool = sqlx::PgPool::connect(&url).await.map_err(|error| error.to_string())?;
         sqlx::query("ANALYZE runs").execute(&pool).await.map_err(|error| error.to_string())?;
     }
-    let runtime = Runtime::over(db, config, catalog);
+    // Latencies as they are, however long: a deadline far away here (the
+    // load below keeps the default).
+    let patient = Config {
+        search: task_starter::config::SearchConfig {
+            timeout: task_starter::config::ConfigDuration::secs(60),
+            ..Default::default()
+        },
+        ..config.clone()
+    };
+    let runtime = Runtime::over(db.clone(), patient, catalog()?);
     let service = &runtime.service;
     let principal = Principal::new(ActorKind::Cli, "bench", Role::Viewer);
     let search = |filter: RunFilter| {
@@ -165,7 +139,27 @@ async fn bench(database: &str, options: &Options) -> Result<(), String> {
     let customer =
         |index: usize| ArgumentMatch { path: vec!["customer".to_owned()], value: (index * 37 % CUSTOMERS).into() };
     let hour_ago = task_starter::clock::to_rfc3339(now_micros() - 3_600_000_000);
+    let runs = options.runs;
     let cases: Vec<(&str, FilterOf)> = vec![
+        (
+            "task",
+            Box::new(|index| RunFilter {
+                task: Some(format!("bench.search.t{}", index * 7 % TASKS)),
+                ..RunFilter::default()
+            }),
+        ),
+        ("state=failure", Box::new(|_| RunFilter { state: Some(RunState::Failure), ..RunFilter::default() })),
+        (
+            "user (started by or as)",
+            Box::new(|index| RunFilter { user: Some(starter(index % PEOPLE)), ..RunFilter::default() }),
+        ),
+        (
+            "started_by",
+            Box::new(|index| RunFilter { started_by: Some(starter(index % PEOPLE)), ..RunFilter::default() }),
+        ),
+        ("as=batch (1 in 20)", Box::new(|_| RunFilter { run_as: Some("batch".to_owned()), ..RunFilter::default() })),
+        ("origin=schedule (1 in 100)", Box::new(|_| RunFilter { origin: Some(origin(0)), ..RunFilter::default() })),
+        ("since one hour ago", Box::new(move |_| RunFilter { since: Some(hour_ago.clone()), ..RunFilter::default() })),
         (
             "arguments.customer=<1 in 5,000>",
             Box::new(move |index| RunFilter { arguments: vec![customer(index)], ..RunFilter::default() }),
@@ -179,21 +173,35 @@ async fn bench(database: &str, options: &Options) -> Result<(), String> {
             }),
         ),
         (
-            "state=failure, newest 50",
-            Box::new(|_| RunFilter { state: Some(RunState::Failure), ..RunFilter::default() }),
+            "text in one run",
+            Box::new(move |index| RunFilter {
+                text: Some(format!("Order {} for", index * 7919 % runs)),
+                ..RunFilter::default()
+            }),
         ),
         (
-            "text nobody has (reads every row)",
+            "text in 1 run in 5,000",
+            Box::new(|index| RunFilter {
+                text: Some(format!("customer {} shipped", index * 37 % CUSTOMERS)),
+                ..RunFilter::default()
+            }),
+        ),
+        ("text in most runs", Box::new(|_| RunFilter { text: Some("shipped".to_owned()), ..RunFilter::default() })),
+        (
+            "text nobody has",
             Box::new(|index| RunFilter { text: Some(format!("needle-{index}")), ..RunFilter::default() }),
         ),
-        ("since one hour ago", Box::new(move |_| RunFilter { since: Some(hour_ago.clone()), ..RunFilter::default() })),
     ];
     for (name, filter) in &cases {
-        let queries = if name.starts_with("text") { options.queries.min(10) } else { options.queries };
+        let queries = options.queries;
         let (p50, p99, found) = time(queries, |index| search(filter(index))).await;
         println!(
             "{database}: {name:<36} p50 {p50:>8.2} ms  p99 {p99:>8.2} ms  ({found} runs a page, {queries} searches)"
         );
+    }
+    if options.load_seconds > 0 {
+        let loaded = Config { api: ApiConfig { starts_per_minute: 0, ..ApiConfig::default() }, ..config.clone() };
+        load::measure(database, &Runtime::over(db, loaded, catalog()?), options.load_seconds).await;
     }
     Ok(())
 }

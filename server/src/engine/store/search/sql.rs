@@ -1,0 +1,222 @@
+//! The SQL of a search: its conditions with `$n` placeholders and their
+//! values, written so that an index serves each filter.
+//!
+//! - `user` (started by, or run as) is two index walks joined, each
+//!   stopping at a page, rather than one `OR` that sorts every match;
+//! - text is matched exactly (`instr`/`strpos` on the lowered result and
+//!   error), and, when `Text::Indexed`, first narrowed by the text index
+//!   (SQLite FTS5 trigram, PostgreSQL `pg_trgm`), which needs three
+//!   characters or more;
+//! - argument values: PostgreSQL `jsonb` containment (the GIN index);
+//!   SQLite `json_extract` with the path written into the SQL, so that an
+//!   index of `search.indexed_arguments` on the same expression applies.
+
+use super::RunQuery;
+use crate::db::Backend;
+use sea_orm::Value;
+use types::ArgumentMatch;
+
+/// The newest-first order of every list, and of the indexes that serve it.
+pub const NEWEST_FIRST: &str = "ORDER BY created_at DESC, id DESC";
+
+/// How a text condition is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Text {
+    /// Matched exactly on every row the other conditions leave.
+    Scan,
+    /// Narrowed by the text index first.
+    Indexed,
+}
+
+/// Placeholders and their values, for one statement.
+pub struct Sql {
+    pub backend: Backend,
+    pub values: Vec<Value>,
+}
+
+impl Sql {
+    pub fn new(backend: Backend) -> Sql {
+        Sql { backend, values: Vec::new() }
+    }
+
+    /// `$n` for `value`.
+    pub fn bind(&mut self, value: impl Into<Value>) -> String {
+        self.values.push(value.into());
+        format!("${}", self.values.len())
+    }
+
+    /// `SELECT {columns} FROM runs WHERE … ORDER BY … LIMIT {limit}`: the
+    /// newest `limit` runs `query` matches (from its `before` on). With a
+    /// `user`, two walks (started by, run as) each of `limit`, joined.
+    pub fn list(&mut self, query: &RunQuery, text: Text, columns: &str, limit: u64) -> String {
+        let limit = self.bind(i64::try_from(limit).unwrap_or(i64::MAX));
+        let Some(user) = &query.user else {
+            let clause = self.conditions(query, None, text);
+            return format!("SELECT {columns} FROM runs{clause} {NEWEST_FIRST} LIMIT {limit}");
+        };
+        let started_by = self.bind(user.as_str());
+        let by = self.conditions(query, Some(format!("started_by_name = {started_by}")), text);
+        let run_as = self.bind(user.as_str());
+        let as_ = self.conditions(query, Some(format!("run_as = {run_as}")), text);
+        format!(
+            "SELECT {columns} FROM runs WHERE id IN (\
+             SELECT id FROM (SELECT id FROM runs{by} {NEWEST_FIRST} LIMIT {limit}) AS started_by \
+             UNION SELECT id FROM (SELECT id FROM runs{as_} {NEWEST_FIRST} LIMIT {limit}) AS run_as) \
+             {NEWEST_FIRST} LIMIT {limit}"
+        )
+    }
+
+    /// ` WHERE …` for every filter of `query` but `user` (`person` stands
+    /// for it) and, unless `text` says how, the text.
+    fn conditions(&mut self, query: &RunQuery, person: Option<String>, text: Text) -> String {
+        let mut all: Vec<String> = person.into_iter().collect();
+        let equal_columns = [
+            ("state", query.state.map(|state| state.as_str().to_owned())),
+            ("task", query.task.clone()),
+            ("started_by_name", query.started_by.clone()),
+            ("run_as", query.run_as.clone()),
+            ("origin", query.origin.map(|origin| origin.as_str().to_owned())),
+        ];
+        for (column, value) in equal_columns {
+            if let Some(value) = value {
+                all.push(format!("{column} = {}", self.bind(value)));
+            }
+        }
+        if let Some(origin) = query.not_origin {
+            all.push(format!("origin <> {}", self.bind(origin.as_str())));
+        }
+        if let Some(since) = query.since {
+            all.push(format!("created_at >= {}", self.bind(since)));
+        }
+        if let Some(until) = query.until {
+            all.push(format!("created_at < {}", self.bind(until)));
+        }
+        for matched in &query.arguments {
+            all.push(self.argument(matched));
+        }
+        if let Some(searched) = &query.text {
+            if text == Text::Indexed && indexable(searched) {
+                all.push(self.text_candidates(searched));
+            }
+            all.push(self.text_exactly(searched));
+        }
+        if let Some((created_at, id)) = query.before {
+            let at = self.bind(created_at);
+            let id = self.bind(id);
+            all.push(format!("(created_at < {at} OR (created_at = {at} AND id < {id}))"));
+        }
+        if all.is_empty() { String::new() } else { format!(" WHERE {}", all.join(" AND ")) }
+    }
+
+    /// The runs whose result or error holds `text`, in any case.
+    pub fn text_exactly(&mut self, text: &str) -> String {
+        let placeholder = self.bind(text.to_lowercase());
+        let find = match self.backend {
+            Backend::Postgres => "strpos",
+            Backend::Sqlite => "instr",
+        };
+        format!("({find}(lower(result), {placeholder}) > 0 OR {find}(lower(error_message), {placeholder}) > 0)")
+    }
+
+    /// What the text index says may hold `text` (a superset of the exact match).
+    fn text_candidates(&mut self, text: &str) -> String {
+        match self.backend {
+            Backend::Sqlite => {
+                let phrase = self.bind(format!("\"{}\"", text.replace('"', "\"\"")));
+                format!("id IN (SELECT run_id FROM runs_text WHERE runs_text MATCH {phrase})")
+            }
+            Backend::Postgres => {
+                let escaped = text.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+                let pattern = self.bind(format!("%{escaped}%"));
+                format!("(coalesce(result, '') || E'\\n' || coalesce(error_message, '')) ILIKE {pattern}")
+            }
+        }
+    }
+
+    /// The value at the path equals the match's value, of the same JSON type.
+    fn argument(&mut self, matched: &ArgumentMatch) -> String {
+        if self.backend == Backend::Postgres {
+            let placeholder = self.bind(matched.as_object().to_string());
+            return format!("(arguments::jsonb) @> {placeholder}::jsonb");
+        }
+        let Some(path) = sqlite_path(&matched.path) else {
+            return "1 = 0".to_owned();
+        };
+        match &matched.value {
+            serde_json::Value::Null => format!("json_type(arguments, {path}) = 'null'"),
+            serde_json::Value::Bool(true) => format!("json_type(arguments, {path}) = 'true'"),
+            serde_json::Value::Bool(false) => format!("json_type(arguments, {path}) = 'false'"),
+            serde_json::Value::Number(number) => {
+                let value = match number.as_i64() {
+                    Some(integer) => self.bind(integer),
+                    None => self.bind(number.as_f64().unwrap_or(f64::NAN)),
+                };
+                format!(
+                    "(json_type(arguments, {path}) IN ('integer', 'real') AND json_extract(arguments, {path}) = {value})"
+                )
+            }
+            serde_json::Value::String(text) => {
+                let value = self.bind(text.as_str());
+                format!("(json_type(arguments, {path}) = 'text' AND json_extract(arguments, {path}) = {value})")
+            }
+            // Refused when the filter was checked; matches nothing if it came here.
+            serde_json::Value::Array(_) | serde_json::Value::Object(_) => "1 = 0".to_owned(),
+        }
+    }
+}
+
+/// Whether the text indexes can narrow a search for `text`: both index
+/// trigrams, so shorter text reads every row the other filters leave.
+pub fn indexable(text: &str) -> bool {
+    text.chars().count() >= 3
+}
+
+/// `'$."customer"."id"'`: a JSON path as an SQL literal, for keys of letters,
+/// digits, `_` and `-` only (the filter's rule; anything else is `None`).
+pub fn sqlite_path(path: &[String]) -> Option<String> {
+    if path.is_empty() || !path.iter().all(|key| types::is_argument_key(key)) {
+        return None;
+    }
+    Some(format!("'$.{}'", path.iter().map(|key| format!("\"{key}\"")).collect::<Vec<_>>().join(".")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn query() -> RunQuery {
+        RunQuery { limit: 50, ..RunQuery::default() }
+    }
+
+    #[test]
+    fn a_user_is_two_index_walks_each_stopping_at_a_page() {
+        let mut sql = Sql::new(Backend::Sqlite);
+        let text = sql.list(&RunQuery { user: Some("ada".to_owned()), ..query() }, Text::Scan, "*", 51);
+        assert!(text.contains("WHERE started_by_name = $2"), "{text}");
+        assert!(text.contains("WHERE run_as = $3"), "{text}");
+        assert_eq!(text.matches("LIMIT $1").count(), 3, "{text}");
+        assert!(!text.contains(" OR "), "no OR for the planner to sort: {text}");
+    }
+
+    #[test]
+    fn text_is_narrowed_by_the_index_only_from_three_characters() {
+        let mut sql = Sql::new(Backend::Sqlite);
+        let long = sql.list(&RunQuery { text: Some("Kaboom".to_owned()), ..query() }, Text::Indexed, "*", 51);
+        assert!(long.contains("runs_text MATCH"), "{long}");
+        assert_eq!(sql.values[1], Value::from("\"Kaboom\""));
+        assert_eq!(sql.values[2], Value::from("kaboom"), "the exact match is lowered");
+        let mut sql = Sql::new(Backend::Sqlite);
+        let short = sql.list(&RunQuery { text: Some("ab".to_owned()), ..query() }, Text::Indexed, "*", 51);
+        assert!(!short.contains("MATCH"), "{short}");
+    }
+
+    #[test]
+    fn text_quotes_and_wildcards_are_taken_literally() {
+        let mut sql = Sql::new(Backend::Sqlite);
+        sql.list(&RunQuery { text: Some("say \"hi\"".to_owned()), ..query() }, Text::Indexed, "*", 51);
+        assert_eq!(sql.values[1], Value::from("\"say \"\"hi\"\"\""));
+        let mut sql = Sql::new(Backend::Postgres);
+        sql.list(&RunQuery { text: Some("50%_off\\".to_owned()), ..query() }, Text::Indexed, "*", 51);
+        assert_eq!(sql.values[1], Value::from("%50\\%\\_off\\\\%"));
+    }
+}
