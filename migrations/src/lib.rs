@@ -10,6 +10,7 @@ mod m20261128_000002_create_schedules;
 mod m20261128_000003_create_accounts;
 mod m20261201_000004_create_presets;
 mod m20261202_000005_create_audit;
+mod m20261204_000007_notification_outbox;
 
 /// Applies every migration of this crate, in order.
 pub struct Migrator;
@@ -23,6 +24,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261128_000003_create_accounts::Migration),
             Box::new(m20261201_000004_create_presets::Migration),
             Box::new(m20261202_000005_create_audit::Migration),
+            Box::new(m20261204_000007_notification_outbox::Migration),
         ]
     }
 }
