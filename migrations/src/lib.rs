@@ -11,6 +11,7 @@ mod m20261128_000003_create_accounts;
 mod m20261201_000004_create_presets;
 mod m20261202_000005_create_audit;
 mod m20261204_000006_bounded_search;
+mod m20261204_000007_notification_outbox;
 
 /// The statements that make PostgreSQL's text index when `pg_trgm` can be
 /// made; they change nothing when it is there, or cannot be.
@@ -29,6 +30,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261201_000004_create_presets::Migration),
             Box::new(m20261202_000005_create_audit::Migration),
             Box::new(m20261204_000006_bounded_search::Migration),
+            Box::new(m20261204_000007_notification_outbox::Migration),
         ]
     }
 }

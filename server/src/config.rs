@@ -247,6 +247,10 @@ pub struct TaskConfig {
     pub max_attempts: Option<u32>,
     /// The wait before the first retry; it doubles for each further one.
     pub retry_backoff: Option<ConfigDuration>,
+    /// Whether notifications about this task's runs carry their arguments.
+    /// Off by default: arguments may hold secrets (a webhook task's
+    /// `Authorization` header, for one).
+    pub notify_with_arguments: bool,
 }
 
 /// `[[schedules]]`: a task started by cron.

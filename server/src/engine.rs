@@ -49,7 +49,7 @@ pub use task::{TaskError, TaskFailure};
 pub use worker::WorkerPool;
 
 use crate::clock::now_micros;
-use crate::config::{NotificationsConfig, ScheduleConfig, WorkerConfig};
+use crate::config::{Config, ScheduleConfig, WorkerConfig};
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::outbound::OutboundPolicy;
@@ -58,7 +58,7 @@ use starter::Starter;
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
-use tokio::sync::{Notify, broadcast, mpsc};
+use tokio::sync::{Notify, broadcast};
 use types::{Actor, Origin, RunId};
 use uuid::Uuid;
 
@@ -118,7 +118,7 @@ pub struct Shared {
     trimmer: trimmer::Trimmer,
     finished_runs: broadcast::Sender<Uuid>,
     /// The notifier, told of every end recorded here once it is spawned.
-    notifier: OnceLock<mpsc::UnboundedSender<Ended>>,
+    notifier: OnceLock<notifier::Notifier>,
     schedule_run_as: HashMap<String, String>,
 }
 
@@ -167,20 +167,25 @@ impl Engine {
         Engine { shared }
     }
 
-    /// Starts telling the configured webhooks about the runs that end here
-    /// (once; later calls change nothing).
-    pub fn spawn_notifier(
-        &self,
-        config: NotificationsConfig,
-        policy: OutboundPolicy,
-        public_url: String,
-    ) -> Result<(), crate::outbound::OutboundError> {
-        if !config.any() || self.shared.notifier.get().is_some() {
+    /// Starts telling the webhooks of `config.notifications` about the runs
+    /// that end here, and delivering what the outbox holds for them (once;
+    /// later calls change nothing).
+    pub fn spawn_notifier(&self, config: &Config) -> Result<(), crate::outbound::OutboundError> {
+        if !config.notifications.any() || self.shared.notifier.get().is_some() {
             return Ok(());
         }
-        let ends = notifier::Notifier::spawn(self.shared.db.clone(), config, policy, public_url)?;
-        let _ = self.shared.notifier.set(ends);
+        let notifier = notifier::Notifier::spawn(self.shared.db.clone(), config)?;
+        let _ = self.shared.notifier.set(notifier);
         Ok(())
+    }
+
+    /// Queues the notifications of the runs that ended here and stops
+    /// delivering (after the workers have stopped, so that their last ends
+    /// are queued too).
+    pub async fn stop_notifier(&self) {
+        if let Some(notifier) = self.shared.notifier.get() {
+            notifier.stop().await;
+        }
     }
 
     /// The database, for the store's reads.

@@ -45,6 +45,7 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
     trimmer.abort();
     scheduler.stop().await;
     workers.shutdown().await;
+    runtime.engine.stop_notifier().await;
     Ok(())
 }
 
@@ -57,14 +58,14 @@ pub async fn worker(runtime: Runtime) -> Result<(), CliError> {
     tracing::info!("stopping: finishing or re-queueing running tasks");
     trimmer.abort();
     workers.shutdown().await;
+    runtime.engine.stop_notifier().await;
     Ok(())
 }
 
-/// Failure notifications for the runs that end in this process.
+/// Failure notifications for the runs that end in this process, and the
+/// delivery of the outbox's messages.
 fn spawn_notifier(runtime: &Runtime) {
-    let config = &runtime.config;
-    let policy = (&config.outbound).into();
-    if let Err(error) = runtime.engine.spawn_notifier(config.notifications.clone(), policy, config.public_url()) {
+    if let Err(error) = runtime.engine.spawn_notifier(&runtime.config) {
         tracing::error!(%error, "cannot send notifications");
     }
 }

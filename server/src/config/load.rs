@@ -127,10 +127,14 @@ fn parse_value(text: &str) -> toml::Value {
 }
 
 /// Notification URLs are http(s) URLs (their values are never echoed: they
-/// hold secrets), and a message is tried at least once.
+/// hold secrets), a message is tried at least once, and a URL's queue holds
+/// at least one message.
 fn check_notifications(config: &super::NotificationsConfig) -> Result<(), (String, String)> {
     if config.attempts == 0 {
         return Err(("notifications.attempts".to_owned(), "must be at least 1".to_owned()));
+    }
+    if config.queue_limit == 0 {
+        return Err(("notifications.queue_limit".to_owned(), "must be at least 1".to_owned()));
     }
     let rules = std::iter::once(("notifications.urls".to_owned(), &config.urls))
         .chain(config.tasks.iter().map(|(path, rule)| (format!("notifications.tasks.\"{path}\".urls"), &rule.urls)));

@@ -66,6 +66,8 @@ pub struct NotifyRule {
 
 /// `[notifications]`: the default rule, and `[notifications.tasks."path"]`
 /// rules that replace it for one task (`urls = []` silences a task).
+/// Messages wait in the database (the notification outbox) until they are
+/// delivered, so a restart loses none.
 #[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
 #[serde(default, deny_unknown_fields)]
 pub struct NotificationsConfig {
@@ -74,12 +76,23 @@ pub struct NotificationsConfig {
     pub tasks: BTreeMap<String, NotifyRule>,
     /// Deliveries tried per message (the first and its retries).
     pub attempts: u32,
-    /// The wait before the first retry; it doubles for each further one.
+    /// The wait before the first retry; it doubles for each further one (up
+    /// to 5 minutes). A message waiting for its retry holds no delivery slot.
     pub retry_backoff: ConfigDuration,
     /// How long one delivery may take.
     pub timeout: ConfigDuration,
-    /// How long the records of deliveries are kept in the audit log.
+    /// How long the records of deliveries are kept in the audit log, and
+    /// delivered (or given up) messages in the outbox.
     pub keep: ConfigDuration,
+    /// A storm's window: the first end of a task is told at once, and its
+    /// further ends (of the same kind, to the same URL) within this window
+    /// are told as one message, "N more failures of TASK", when the window
+    /// ends. `"0s"` tells every end on its own.
+    pub collapse_window: ConfigDuration,
+    /// Messages that may wait for one URL; past it, further ends are counted
+    /// into one message per task and kind, so a dead webhook's queue stays
+    /// bounded.
+    pub queue_limit: u32,
 }
 
 impl Default for NotificationsConfig {
@@ -92,6 +105,8 @@ impl Default for NotificationsConfig {
             retry_backoff: ConfigDuration::secs(2),
             timeout: ConfigDuration::secs(10),
             keep: ConfigDuration::secs(14 * 86_400),
+            collapse_window: ConfigDuration::secs(60),
+            queue_limit: 1000,
         }
     }
 }

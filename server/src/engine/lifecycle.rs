@@ -41,7 +41,7 @@ pub(super) fn runs_ended(engine: &Arc<Shared>, ended: &[Ended]) {
             tasks.insert(run.task.as_str());
             let _ = engine.finished_runs.send(run.id.0);
             if let Some(notifier) = engine.notifier.get() {
-                let _ = notifier.send(run.clone());
+                notifier.tell(run);
             }
         }
     }

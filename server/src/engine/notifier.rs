@@ -1,225 +1,120 @@
 //! Notifications: when a run ends the way its task's rule asks (a failure;
 //! or also the first success after a failure; or any end), a JSON message
 //! is sent (POST) to the rule's webhook URLs, with a Slack-compatible `text` and
-//! the run's link. Each delivery is tried `attempts` times with doubling
-//! waits, through the same outbound guard as the webhook task, and recorded
-//! in the audit log (`notification_sent`, `notification_failed`) with the
-//! URL's host only: webhook URLs carry secrets.
+//! the run's link, through the same outbound guard as the webhook task.
 //!
-//! The process that records a run's end notifies about it, so each end is
-//! told once however many processes share the database. Deliveries still
-//! waiting when the process stops are not made.
+//! The path of an end, each step bounded:
+//! - `handoff`: the engine's bookkeeping hands the end over without
+//!   waiting; a bounded channel, and past it a count per task;
+//! - `queue`: the intake reads the ends in batches and writes them to the
+//!   outbox table (the database), `collapse`-ing a storm of one task's ends
+//!   into a digest; a restart loses nothing queued;
+//! - `lanes`: one per URL claims its messages as they fall due (one process
+//!   of several gets each) and hands each to `delivery`, which tries it
+//!   once and reschedules it on failure, so neither a backoff nor a dead
+//!   webhook holds up another URL;
+//! - `message`: what is sent (no arguments unless the task's config asks);
+//! - `cleanup`: delivered and given-up messages go after `keep`.
+//!
+//! Every delivery and every final failure is in the audit log
+//! (`notification_sent`, `notification_failed`) with the URL's host only:
+//! webhook URLs carry secrets.
+
+mod cleanup;
+mod collapse;
+mod delivery;
+mod handoff;
+mod lanes;
+mod message;
+mod queue;
+mod rules;
 
 use super::run::Ended;
-use super::store::{self, NewAuditEvent};
-use crate::clock::from_rfc3339;
-use crate::config::{NotificationsConfig, NotifyOn};
+use crate::clock::micros;
+use crate::config::Config;
 use crate::db::Db;
-use crate::outbound::{OutboundPolicy, refused};
-use serde_json::json;
-use std::sync::Arc;
+use crate::outbound::{OutboundError, OutboundPolicy};
+use collapse::Collapse;
+use delivery::Delivery;
+use handoff::Handoff;
+use lanes::Lanes;
+use rules::Rules;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
-use tokio::sync::{Semaphore, mpsc};
-use types::{Actor, ActorKind, AuditAction, Run, RunState};
+use tokio::sync::Notify;
+use tokio::task::JoinHandle;
 
-/// Deliveries in flight at once.
-const CONCURRENT: usize = 16;
-/// The longest error message quoted in a message's text.
-const QUOTED: usize = 500;
+/// Ends the hand-off holds before it counts them (about 100 bytes each).
+const HANDOFF_CAPACITY: usize = 10_000;
+/// How much longer than a delivery's timeout a claim lasts: a message whose
+/// process died is tried again after this.
+const LEASE_MARGIN: Duration = Duration::from_secs(5);
+/// How long a stop waits for the ends already handed over to be queued.
+const STOP_GRACE: Duration = Duration::from_secs(5);
 
-/// What a message announces.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Event {
-    Failure,
-    /// A success after a failure of the same task.
-    Recovery,
-    Success,
-    Cancelled,
-}
-
-impl Event {
-    fn word(self) -> &'static str {
-        match self {
-            Event::Failure => "failure",
-            Event::Recovery => "recovery",
-            Event::Success => "success",
-            Event::Cancelled => "cancelled",
-        }
-    }
-}
-
-/// Where notifications go, and how.
+/// The notifier of one process.
 pub struct Notifier {
-    db: Db,
-    config: NotificationsConfig,
-    client: reqwest::Client,
-    policy: OutboundPolicy,
-    /// `https://console.example.com`: runs' links start with it.
-    public_url: String,
-    slots: Semaphore,
+    rules: Arc<Rules>,
+    handoff: Arc<Handoff>,
+    stop: Arc<Notify>,
+    intake: Mutex<Option<JoinHandle<()>>>,
+    /// The lanes and the clean-up, stopped with the notifier.
+    loops: Vec<JoinHandle<()>>,
 }
 
 impl Notifier {
-    /// Starts notifying about the ends that arrive on the returned sender.
-    pub fn spawn(
-        db: Db,
-        config: NotificationsConfig,
-        policy: OutboundPolicy,
-        public_url: String,
-    ) -> Result<mpsc::UnboundedSender<Ended>, crate::outbound::OutboundError> {
-        let client = policy.client(config.timeout.0)?;
-        let notifier = Arc::new(Notifier { db, config, client, policy, public_url, slots: Semaphore::new(CONCURRENT) });
-        let (ends, mut arriving) = mpsc::unbounded_channel::<Ended>();
-        tokio::spawn(async move {
-            while let Some(ended) = arriving.recv().await {
-                if notifier.config.rule_for(&ended.task).urls.is_empty() {
-                    continue;
-                }
-                let notifier = Arc::clone(&notifier);
-                tokio::spawn(async move { notifier.consider(ended).await });
-            }
+    /// Starts queuing the ends handed over and delivering the outbox's
+    /// messages to the URLs of `config`'s rules.
+    pub fn spawn(db: Db, config: &Config) -> Result<Notifier, OutboundError> {
+        let settings = &config.notifications;
+        let policy = OutboundPolicy::from(&config.outbound);
+        let with_arguments =
+            config.tasks.iter().filter(|(_, task)| task.notify_with_arguments).map(|(path, _)| path.clone()).collect();
+        let rules = Arc::new(Rules::new(settings, with_arguments));
+        let delivery = Arc::new(Delivery {
+            db: db.clone(),
+            client: policy.client(settings.timeout.0)?,
+            policy,
+            public_url: config.public_url(),
+            attempts: settings.attempts,
+            retry_backoff: settings.retry_backoff.0,
         });
-        Ok(ends)
-    }
-
-    /// Tells the rule's URLs about `ended` if the rule asks for it.
-    async fn consider(&self, ended: Ended) {
-        let rule = self.config.rule_for(&ended.task);
-        let run = match store::read::run(&self.db, ended.id).await {
-            Ok(Some(run)) => run,
-            // Trimmed already: nothing left to link to.
-            Ok(None) => return,
-            Err(error) => {
-                tracing::warn!(run = %ended.id, %error, "cannot read an ended run to notify about it");
-                return;
-            }
+        let lanes = Arc::new(Lanes::new(rules.targets()));
+        let mut loops = lanes.spawn(&delivery, settings.timeout.0 + LEASE_MARGIN);
+        let keys = rules.targets().iter().map(|target| target.key.clone()).collect();
+        loops.push(tokio::spawn(cleanup::run(db.clone(), settings.keep.0, keys)));
+        let collapse = Collapse {
+            window: micros(settings.collapse_window.0),
+            queue_limit: u64::from(settings.queue_limit.max(1)),
         };
-        let Some(event) = self.event(rule.on, &run).await else { return };
-        let message = message(&run, event, &self.public_url);
-        for url in &rule.urls {
-            let _slot = self.slots.acquire().await;
-            self.deliver(&run, event, url, &message).await;
+        let (handoff, arriving) = Handoff::new(HANDOFF_CAPACITY);
+        let handoff = Arc::new(handoff);
+        let stop = Arc::new(Notify::new());
+        let intake = queue::Intake { db, rules: Arc::clone(&rules), collapse, lanes };
+        let intake = tokio::spawn(queue::run(intake, arriving, Arc::clone(&handoff), Arc::clone(&stop)));
+        Ok(Notifier { rules, handoff, stop, intake: Mutex::new(Some(intake)), loops })
+    }
+
+    /// Hands `ended` over if its task's rule may tell of it; never waits.
+    pub fn tell(&self, ended: &Ended) {
+        if self.rules.may_tell(&ended.task, ended.state) {
+            self.handoff.tell(ended.clone());
         }
     }
 
-    /// What `run`'s end announces under `on`, if anything.
-    async fn event(&self, on: NotifyOn, run: &Run) -> Option<Event> {
-        match (run.state, on) {
-            (RunState::Failure, _) => Some(Event::Failure),
-            (RunState::Success, NotifyOn::End) => Some(Event::Success),
-            (RunState::Cancelled, NotifyOn::End) => Some(Event::Cancelled),
-            (RunState::Success, NotifyOn::FailureAndRecovery) => {
-                let created_at = from_rfc3339(&run.created_at)?;
-                match store::read::previous_end(&self.db, &run.task, created_at, run.id.0).await {
-                    Ok(Some(RunState::Failure)) => Some(Event::Recovery),
-                    Ok(_) => None,
-                    Err(error) => {
-                        tracing::warn!(run = %run.id, %error, "cannot tell whether a success follows a failure");
-                        None
-                    }
-                }
-            }
-            _ => None,
+    /// Queues the ends handed over so far (for up to a few seconds) and
+    /// stops delivering; what is queued is delivered by the next process.
+    /// Deliveries under way finish, or their claims run out.
+    pub async fn stop(&self) {
+        self.stop.notify_one();
+        let intake = self.intake.lock().unwrap_or_else(PoisonError::into_inner).take();
+        if let Some(intake) = intake
+            && tokio::time::timeout(STOP_GRACE, intake).await.is_err()
+        {
+            tracing::warn!("stopped before every ended run was queued for its notifications");
         }
-    }
-
-    /// Tries `url` until it answers 2xx or the attempts are used up, then
-    /// records what happened.
-    async fn deliver(&self, run: &Run, event: Event, url: &str, message: &serde_json::Value) {
-        let host = shown_host(url);
-        let mut wait = self.config.retry_backoff.0;
-        let mut last_error = String::new();
-        let attempts = self.config.attempts.max(1);
-        for attempt in 1..=attempts {
-            match self.post(url, message).await {
-                Ok(()) => {
-                    self.record(
-                        run,
-                        AuditAction::NotificationSent,
-                        json!({ "event": event.word(), "to": host, "attempts": attempt }),
-                    )
-                    .await;
-                    return;
-                }
-                Err(error) => last_error = error,
-            }
-            if attempt < attempts {
-                tokio::time::sleep(wait).await;
-                wait = wait.saturating_mul(2).min(Duration::from_mins(5));
-            }
+        for running in &self.loops {
+            running.abort();
         }
-        tracing::warn!(run = %run.id, to = %host, error = %last_error, "a notification could not be delivered");
-        let detail = json!({ "event": event.word(), "to": host, "attempts": attempts, "error": last_error });
-        self.record(run, AuditAction::NotificationFailed, detail).await;
-    }
-
-    /// One POST; the error says why, without the URL.
-    async fn post(&self, url: &str, message: &serde_json::Value) -> Result<(), String> {
-        let url = self.policy.check_url(url).map_err(|_| "the URL is refused by the outbound policy".to_owned())?;
-        let response = self.client.post(url).json(message).send().await.map_err(|error| match refused(&error) {
-            Some(_) => "the address is refused by the outbound policy".to_owned(),
-            None => error.without_url().to_string(),
-        })?;
-        let status = response.status();
-        if status.is_success() { Ok(()) } else { Err(format!("answered {status}")) }
-    }
-
-    async fn record(&self, run: &Run, action: AuditAction, detail: serde_json::Value) {
-        let event = NewAuditEvent {
-            actor: Actor { kind: ActorKind::System, name: "notifications".to_owned() },
-            as_user: None,
-            action,
-            target: Some(run.id.to_string()),
-            address: None,
-            user_agent: None,
-            detail: Some(detail),
-        };
-        if let Err(error) = store::append_audit(&self.db, std::slice::from_ref(&event)).await {
-            tracing::error!(%error, "could not record a notification in the audit log");
-        }
-    }
-}
-
-/// The JSON sent: Slack's `text`, and the run for programs.
-fn message(run: &Run, event: Event, public_url: &str) -> serde_json::Value {
-    let link = format!("{}/runs/{}", public_url.trim_end_matches('/'), run.id);
-    let headline = match event {
-        Event::Failure => format!("Run of {} failed", run.task),
-        Event::Recovery => format!("{} succeeded again after a failure", run.task),
-        Event::Success => format!("Run of {} succeeded", run.task),
-        Event::Cancelled => format!("Run of {} was cancelled", run.task),
-    };
-    let reason = run
-        .error
-        .as_ref()
-        .map(|error| format!("{}: {}", error.kind, error.message))
-        .or_else(|| (event == Event::Failure).then(|| run.result.clone().unwrap_or_default()))
-        .filter(|reason| !reason.is_empty())
-        .map(|reason| format!("\n> {}", reason.chars().take(QUOTED).collect::<String>()))
-        .unwrap_or_default();
-    json!({
-        "text": format!("{headline}{reason}\n{link}"),
-        "event": event.word(),
-        "link": link,
-        "run": run,
-    })
-}
-
-/// `https://hooks.example.com`: what a record shows of a URL.
-fn shown_host(url: &str) -> String {
-    reqwest::Url::parse(url)
-        .ok()
-        .and_then(|url| Some(format!("{}://{}", url.scheme(), url.host_str()?)))
-        .unwrap_or_else(|| "(not a URL)".to_owned())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn records_show_the_host_and_never_the_secret_path() {
-        assert_eq!(shown_host("https://hooks.slack.com/services/T0/B0/secret"), "https://hooks.slack.com");
-        assert_eq!(shown_host("garbage"), "(not a URL)");
     }
 }

@@ -1,5 +1,6 @@
 //! The store: every statement on runs, attempts, log lines, schedules,
-//! presets, recent arguments and the audit log, and nowhere else. The runs table is the queue and the history at once.
+//! presets, recent arguments, the audit log and the notification outbox,
+//! and nowhere else. The runs table is the queue and the history at once.
 //! Statements are written once for both databases (see `db::statement`);
 //! where they must differ (row locks, notifications) the backend decides.
 //! Functions take and return the engine's values and the API's types, never
@@ -18,6 +19,7 @@ mod finish;
 mod history;
 mod insert;
 mod lease;
+pub mod notifications;
 mod presets;
 pub mod read;
 mod recent;

@@ -3,6 +3,7 @@
 
 pub mod http;
 pub mod tasks;
+pub mod webhooks;
 
 use sqlx::{Connection, Executor};
 use std::time::Duration;
@@ -159,6 +160,13 @@ pub fn config_with_nightly_schedule() -> Config {
     config
 }
 
+/// The built-in and test tasks under `config`, over `db` (migrated).
+pub fn runtime(db: Db, config: Config) -> Runtime {
+    let registry = task_starter::tasks::builtin().merge(tasks::registry());
+    let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry).expect("the test config fits the tasks");
+    Runtime::over(db, config, catalog)
+}
+
 /// A running Task Starter on a test database.
 pub struct TestApp {
     pub runtime: Runtime,
@@ -180,18 +188,14 @@ impl TestApp {
     /// Another Task Starter on the same database (a second process, as far
     /// as the database can tell).
     pub fn on(test_db: TestDb, config: Config, workers: bool) -> TestApp {
-        let registry = task_starter::tasks::builtin().merge(tasks::registry());
-        let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry).expect("the test config fits the tasks");
-        let runtime = Runtime::over(test_db.db.clone(), config, catalog);
+        let runtime = runtime(test_db.db.clone(), config);
         let workers = workers.then(|| runtime.engine.spawn_workers());
         TestApp { runtime, workers, test_db }
     }
 
     /// Another runtime on the same database, as a second process would be.
     pub fn second(&self, config: Config, workers: bool) -> (Runtime, Option<WorkerPool>) {
-        let registry = task_starter::tasks::builtin().merge(tasks::registry());
-        let catalog = catalog(&config, &ConfigSource::BuiltIn, &registry).expect("the test config fits the tasks");
-        let runtime = Runtime::over(self.test_db.db.clone(), config, catalog);
+        let runtime = runtime(self.test_db.db.clone(), config);
         let workers = workers.then(|| runtime.engine.spawn_workers());
         (runtime, workers)
     }

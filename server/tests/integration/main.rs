@@ -28,6 +28,7 @@ mod engine_fencing;
 mod engine_history;
 mod engine_leases;
 mod engine_limits;
+mod engine_notification_outbox;
 mod engine_notifications;
 mod engine_outcomes;
 mod engine_poison;

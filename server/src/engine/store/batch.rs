@@ -20,6 +20,7 @@ pub enum Kind {
     BigInt,
     Int,
     Double,
+    Bool,
 }
 
 /// A column of a batch: its name and kind.
@@ -93,6 +94,7 @@ fn recordset(columns: &[Column], prefix: &str) -> String {
                 Kind::BigInt => "bigint",
                 Kind::Int => "integer",
                 Kind::Double => "double precision",
+                Kind::Bool => "boolean",
             };
             format!("{name} {sql_type}")
         })
