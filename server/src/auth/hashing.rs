@@ -3,10 +3,11 @@
 //!
 //! Each computation needs 19 MiB. Run on tokio's blocking pool, every
 //! computation could land on another thread, and glibc keeps what a thread
-//! freed in that thread's arena: a burst of 100 wrong passwords left ten
-//! such blocks resident (225 MiB against 30 at rest) although only a few
-//! ran at once. Here a fixed set of threads does all the hashing, as many
-//! as may run at once, so no more than that many blocks ever exist. A
+//! freed in that thread's arena: 100 wrong passwords sent at once peaked at
+//! 390 to 507 MiB (26 at rest) on two cores, although only two ran at once.
+//! Here a fixed set of threads does all the hashing, as many as may run at
+//! once, so no more than that many blocks ever exist: 66 MiB at the peak
+//! (`bench --sign-in-memory`, see `bin/bench/sign_in.rs`). A
 //! thread allocates its block on its first computation and lets it go once
 //! it has been idle for a while, so the process at rest holds none (and the
 //! heap trimmer, `crate::heap`, can give the pages back).
