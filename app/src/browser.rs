@@ -70,6 +70,13 @@ pub fn show_modal(id: &str) {
     }
 }
 
+/// Closes a `<dialog>` (its `close` event follows).
+pub fn close_dialog(id: &str) {
+    if let Some(dialog) = element(id).and_then(|element| element.dyn_into::<web_sys::HtmlDialogElement>().ok()) {
+        dialog.close();
+    }
+}
+
 /// Moves the keyboard focus to the element with this id.
 pub fn focus(id: &str) {
     if let Some(element) = element(id).and_then(|element| element.dyn_into::<web_sys::HtmlElement>().ok()) {
@@ -205,6 +212,20 @@ pub fn keep(kept: Kept, key: &str, value: Option<&str>) {
             Some(value) => storage.set_item(key, value),
             None => storage.remove_item(key),
         };
+    }
+}
+
+/// Forgets every value kept under a key that starts with `prefix`.
+pub fn forget_all(kept: Kept, prefix: &str) {
+    let Some(storage) = storage(kept) else { return };
+    let count = storage.length().unwrap_or(0);
+    // Keys first, then removals: removing shifts the indexes.
+    let keys: Vec<String> = (0..count)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|key| key.starts_with(prefix))
+        .collect();
+    for key in keys {
+        let _ = storage.remove_item(&key);
     }
 }
 

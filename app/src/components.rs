@@ -33,5 +33,5 @@ pub use run_menu::{RunActions, RunMenu};
 pub use run_row::{RunRow, encode_query};
 pub use selection::{RunSelection, SelectAllCell, SelectRunCell};
 pub use session::{Announcer, Session, use_announcer, use_session};
-pub use start::{Drafts, StartPanel, StartPanelData};
+pub use start::{DraftKey, Drafts, ReplaceDraftDialog, StartPanel, StartPanelData, same_arguments};
 pub use time::{Time, TimeZone, TimeZoneSwitch, use_time_zone};

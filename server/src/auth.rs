@@ -4,6 +4,7 @@
 //! as rows. CSRF and the request side live in `web`.
 
 mod cache;
+mod hashing;
 pub mod password;
 pub mod secret;
 mod sessions;

@@ -3,8 +3,9 @@
 //! `outbound.allow_private_addresses` is set, every address a name resolves
 //! to, every literal address and every redirect's target must be a public
 //! one (not loopback, link-local such as the cloud metadata address,
-//! private, shared, multicast or otherwise special). Answers are read up to
-//! a limit.
+//! private, shared, multicast, an IPv6 wrapping of an IPv4 address such as
+//! 6to4, Teredo or NAT64, or otherwise special). Answers are read up to a
+//! limit.
 
 use crate::config::OutboundConfig;
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
@@ -157,16 +158,25 @@ fn public_v4(address: Ipv4Addr) -> bool {
         || a >= 240)
 }
 
+/// IPv6 addresses are public unless special. Refused: unique local
+/// (`fc00::/7`), link- and site-local, documentation (`2001:db8::/32`),
+/// IPv4-compatible and -mapped (`::/96`), and the prefixes that carry an
+/// IPv4 address a router would unwrap: NAT64 (`64:ff9b::/96` and the
+/// local-use `64:ff9b:1::/48`, both inside the `64:ff9b::/32` refused
+/// here), 6to4 (`2002::/16`) and Teredo (`2001::/32`), which could reach
+/// a private IPv4 address through a relay.
 fn public_v6(address: Ipv6Addr) -> bool {
-    let first = address.segments()[0];
+    let [first, second, ..] = address.segments();
     !(address.is_unspecified()
         || address.is_loopback()
         || address.is_multicast()
         || (first & 0xfe00) == 0xfc00
         || (first & 0xffc0) == 0xfe80
         || (first & 0xffc0) == 0xfec0
-        || first == 0x2001 && address.segments()[1] == 0x0db8
-        || first == 0x0064 && address.segments()[1] == 0xff9b
+        || first == 0x2001 && second == 0x0db8
+        || first == 0x0064 && second == 0xff9b
+        || first == 0x2002
+        || first == 0x2001 && second == 0x0000
         || address.to_ipv4().is_some())
 }
 
@@ -211,6 +221,33 @@ mod tests {
             assert!(!is_public(private.parse().unwrap()), "{private} is not public");
         }
         for public in ["93.184.216.34", "8.8.8.8", "2606:4700:4700::1111"] {
+            assert!(is_public(public.parse().unwrap()), "{public} is public");
+        }
+    }
+
+    #[test]
+    fn ipv6_prefixes_that_wrap_an_ipv4_address_are_refused() {
+        for wrapped in [
+            // 6to4 of 127.0.0.1 and of 10.0.0.1, and the prefix's edges.
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            "2002::",
+            "2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff",
+            // Teredo: a server and an obfuscated client address.
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "2001::1",
+            "2001:0:ffff:ffff:ffff:ffff:ffff:ffff",
+            // NAT64, well-known and local-use.
+            "64:ff9b::7f00:1",
+            "64:ff9b:1::a00:1",
+            "64:ff9b:1:ffff:ffff:ffff:ffff:ffff",
+        ] {
+            assert!(!is_public(wrapped.parse().unwrap()), "{wrapped} is not public");
+            let url = format!("http://[{wrapped}]/");
+            assert!(OutboundPolicy::default().check_url(&url).is_err(), "{url} is refused");
+        }
+        // Their neighbours are ordinary public addresses.
+        for public in ["2001:1::1", "2001:4860:4860::8888", "2003::1", "2001:db9::1", "64:ff9a::1", "64:ff9c::1"] {
             assert!(is_public(public.parse().unwrap()), "{public} is public");
         }
     }

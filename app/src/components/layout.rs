@@ -88,6 +88,14 @@ where
 fn Header(info: SessionInfo) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
     let admin = info.role.includes(Role::Admin);
+    // What the user kept in this browser goes with them.
+    let user = info.user.clone();
+    let forget = |user: &str| {
+        #[cfg(feature = "hydrate")]
+        super::start::forget_user(user);
+        #[cfg(not(feature = "hydrate"))]
+        let _ = user;
+    };
     view! {
         <header class="top">
             <a class="brand" href="/">
@@ -126,7 +134,7 @@ fn Header(info: SessionInfo) -> impl IntoView {
                 <span class="who-name">{info.user.clone()}</span>
                 <span class="who-role">{info.role.as_str()}</span>
                 <ActionForm action=sign_out>
-                    <button type="submit" class="button-quiet">
+                    <button type="submit" class="button-quiet" on:click=move |_| forget(&user)>
                         "Sign out"
                     </button>
                 </ActionForm>

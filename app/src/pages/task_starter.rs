@@ -2,10 +2,12 @@
 //! description, its start panel (form or JSON, presets, recent arguments,
 //! drafts) and its live history. The address carries the task and,
 //! optionally, arguments to fill in (`/?task=…&arguments=…`), so a link
-//! gives a colleague the same form.
+//! gives a colleague the same form; a draft of the user's that says
+//! something else is replaced only if they say so.
 
 use crate::components::{
-    Drafts, History, InfoDialog, LiveRuns, Page, RunActions, RunInfoDialog, StartPanel, StartPanelData, page_data,
+    DraftKey, Drafts, History, InfoDialog, LiveRuns, Page, ReplaceDraftDialog, RunActions, RunInfoDialog, StartPanel,
+    StartPanelData, page_data, use_session,
 };
 use crate::format::pretty;
 use crate::rpc::{list_presets, list_recent_arguments, list_tasks, task_history};
@@ -117,48 +119,68 @@ fn TaskList(tasks: Vec<Task>, selected: Option<String>) -> impl IntoView {
 #[component]
 fn TaskPanel(task: Task, history: Vec<Run>, panel: StartPanelData, info: InfoDialog) -> impl IntoView {
     let drafts = expect_context::<Drafts>();
-    let path = task.path.clone();
+    let user = use_session().map(|session| session.0.user).unwrap_or_default();
+    let key = DraftKey::new(&user, &task.path);
     let defaults = pretty(&task.default_arguments);
     let query = use_query_map().get_untracked();
-    let linked = query.get("arguments").and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok());
+    let linked = query
+        .get("arguments")
+        .and_then(|text| serde_json::from_str::<serde_json::Value>(&text).ok())
+        .map(|arguments| pretty(&arguments));
     let linked_rerun = query.get("rerun_of").and_then(|id| id.parse::<RunId>().ok());
-    let initial = match &linked {
-        Some(arguments) => pretty(arguments),
-        None => drafts.get(&path).unwrap_or_else(|| defaults.clone()),
-    };
+    let initial = linked.clone().or_else(|| drafts.get(&key)).unwrap_or_else(|| defaults.clone());
     let text = RwSignal::new(initial);
     let rerun_of = RwSignal::new(linked_rerun);
     let edit = {
-        let path = path.clone();
+        let key = key.clone();
         Callback::new(move |new: String| {
-            drafts.keep(&path, &new);
+            drafts.keep(&key, &new);
             text.set(new);
         })
     };
-    if let Some(arguments) = &linked {
-        drafts.keep(&path, &pretty(arguments));
-    }
+    // A link's arguments become the draft, unless the user had another
+    // draft of this task: then they are asked first.
+    let asking = RwSignal::new(None::<String>);
+    let replace = {
+        let (key, linked) = (key.clone(), linked.clone().unwrap_or_default());
+        Callback::new(move |()| drafts.keep(&key, &linked))
+    };
+    let keep = Callback::new(move |draft: String| {
+        rerun_of.set(None);
+        text.set(draft);
+    });
     // In the browser: the tab's draft from before a refresh, and an address
-    // that no longer fills in arguments (they are the draft now).
+    // that no longer fills in arguments (they are the draft now, or the
+    // user kept theirs).
     #[cfg(feature = "hydrate")]
     {
-        let (path, linked) = (path.clone(), linked.is_some());
+        use crate::components::same_arguments;
+        let (key, path, defaults) = (key.clone(), task.path.clone(), defaults.clone());
         Effect::new(move |_| {
-            if linked {
-                crate::browser::replace_address(&format!("/?task={}", crate::components::encode_query(&path)));
-            } else if let Some(draft) = drafts.restored(&path).filter(|draft| *draft != text.get_untracked()) {
-                text.set(draft);
+            let draft = drafts.restored(&key);
+            match &linked {
+                Some(linked) => {
+                    crate::browser::replace_address(&format!("/?task={}", crate::components::encode_query(&path)));
+                    let other =
+                        draft.filter(|draft| !same_arguments(draft, linked) && !same_arguments(draft, &defaults));
+                    match other {
+                        Some(draft) => asking.set(Some(draft)),
+                        None => drafts.keep(&key, linked),
+                    }
+                }
+                None => {
+                    if let Some(draft) = draft.filter(|draft| *draft != text.get_untracked()) {
+                        text.set(draft);
+                    }
+                }
             }
         });
     }
-    let reset = {
-        let path = path.clone();
-        Callback::new(move |()| {
-            drafts.drop_draft(&path);
-            rerun_of.set(None);
-            text.set(defaults.clone());
-        })
-    };
+    let reset = Callback::new(move |()| {
+        drafts.drop_draft(&key);
+        rerun_of.set(None);
+        text.set(defaults.clone());
+    });
     let live = LiveRuns::new();
     provide_context(RunActions {
         live,
@@ -186,6 +208,7 @@ fn TaskPanel(task: Task, history: Vec<Run>, panel: StartPanelData, info: InfoDia
                 view! { <StartPanel task=task.clone() data=panel text edit reset rerun_of live/> }.into_any()
             }}
             <History task base=history live/>
+            <ReplaceDraftDialog asking replace keep/>
         </section>
     }
 }

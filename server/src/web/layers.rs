@@ -8,6 +8,7 @@
 
 use super::state::AppState;
 use super::{caller, headers, limits, request_metrics, server_functions};
+use app::port::Caller;
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -16,19 +17,25 @@ pub async fn every_request(State(state): State<AppState>, request: Request, next
     let meter = request_metrics::Meter::begin(&request);
     let api = headers::is_api(request.uri().path());
     let config = state.service.config();
-    let mut response = limits::within(config.http.request_timeout.0, checked(&state, request, next)).await;
-    headers::secure(response.headers_mut(), api, config.is_https());
+    let answered = limits::within(config.http.request_timeout.0, checked(&state, request, next)).await;
+    // A request stopped at the deadline is answered as to nobody signed in.
+    let (mut response, signed_in) = answered.unwrap_or_else(|late| (late, false));
+    headers::secure(response.headers_mut(), headers::Audience::new(api, signed_in), config.is_https());
     meter.finish(&state.metrics, &response);
     response
 }
 
-/// The request past the checks that may refuse it, handled.
-async fn checked(state: &AppState, request: Request, next: Next) -> Response {
+/// The request past the checks that may refuse it, handled, and whether
+/// it was answered to a signed-in caller.
+async fn checked(state: &AppState, request: Request, next: Next) -> (Response, bool) {
     if let Some(refused) = limits::nul_in_address(&request) {
-        return refused;
+        return (refused, false);
     }
     match caller::resolve(state, request).await {
-        Ok(request) => server_functions::guard(state, request, next).await,
-        Err(answer) => answer,
+        Ok(request) => {
+            let signed_in = request.extensions().get::<Caller>().is_some();
+            (server_functions::guard(state, request, next).await, signed_in)
+        }
+        Err(answer) => (answer, false),
     }
 }

@@ -8,17 +8,16 @@ use axum::response::{IntoResponse, Response};
 use std::time::Duration;
 use types::Problem;
 
-/// `handled`'s answer, or 408 when it takes longer than `limit`
-/// (`http.request_timeout`; a slow body counts: it is read inside).
-pub async fn within(limit: Duration, handled: impl Future<Output = Response>) -> Response {
-    match tokio::time::timeout(limit, handled).await {
-        Ok(response) => response,
-        Err(_) => ApiError(Problem::new(
+/// What `handled` gives, or a 408 answer when it takes longer than
+/// `limit` (`http.request_timeout`; a slow body counts: it is read inside).
+pub async fn within<T>(limit: Duration, handled: impl Future<Output = T>) -> Result<T, Response> {
+    tokio::time::timeout(limit, handled).await.map_err(|_| {
+        ApiError(Problem::new(
             408,
             format!("The request was not answered within {} s; it was stopped.", limit.as_secs_f64()),
         ))
-        .into_response(),
-    }
+        .into_response()
+    })
 }
 
 /// A 400 for a path or query that holds `%00`.

@@ -69,6 +69,36 @@ on_both_databases!(pages_send_secure_headers_and_a_nonce_policy, |database: Data
     assert!(api.headers.get("content-security-policy").unwrap().to_str().unwrap().starts_with("default-src 'none'"));
 });
 
+on_both_databases!(
+    a_signed_in_page_is_never_stored_and_the_sites_files_keep_their_cache,
+    |database: Database| async move {
+        let site = tempfile::tempdir().unwrap();
+        std::fs::create_dir(site.path().join("pkg")).unwrap();
+        std::fs::write(site.path().join("pkg").join("task-starter.0123456789abcdef.css"), "body {}").unwrap();
+        let config = task_starter::config::Config { site_root: site.path().to_owned(), ..test_config() };
+        let app = TestApp::with_config(database, config, false).await;
+        let router = app.router();
+        app.service().accounts().create_user("ann", Role::Operator, "ann's password").await.unwrap();
+        let session = app.service().accounts().sign_in("ann", "ann's password", None).await.unwrap();
+        let cookie = format!("ts_session={}", session.token);
+
+        for page in ["/", "/runs"] {
+            let answer = Call::get(page).header("cookie", &cookie).send(&router).await;
+            assert_eq!(answer.status, 200, "{page}: {}", answer.text);
+            assert!(answer.content_type().starts_with("text/html"), "{page} is a page");
+            assert!(answer.text.contains("Sign out"), "{page} is ann's, signed in");
+            assert_eq!(answer.headers.get("cache-control").unwrap(), "no-store", "{page}: no cache keeps ann's page");
+        }
+        let style = Call::get("/pkg/task-starter.0123456789abcdef.css").header("cookie", &cookie).send(&router).await;
+        assert_eq!(style.status, 200, "{}", style.text);
+        assert_eq!(
+            style.headers.get("cache-control").unwrap(),
+            "public, max-age=31536000, immutable",
+            "a file named by its content is still kept for a year"
+        );
+    }
+);
+
 on_both_databases!(sign_in_is_throttled_per_account_and_per_address, |database: Database| async move {
     let app = TestApp::with_config(database, test_config(), false).await;
     let accounts = app.service().accounts();

@@ -1,5 +1,6 @@
 //! The "Form | JSON" switch. The choice is remembered per user in this
-//! browser; a schema no form can express keeps to JSON and says why.
+//! browser until the user signs out ([`forget_choice`]); a schema no form
+//! can express keeps to JSON and says why.
 
 use leptos::prelude::*;
 
@@ -40,6 +41,12 @@ pub fn remembered(user: &str) -> RwSignal<Mode> {
 #[cfg(feature = "hydrate")]
 fn key(user: &str) -> String {
     format!("task-starter.editor.{user}")
+}
+
+/// Forgets `user`'s choice in this browser.
+#[cfg(feature = "hydrate")]
+pub fn forget_choice(user: &str) {
+    crate::browser::keep(crate::browser::Kept::ForBrowser, &key(user), None);
 }
 
 #[component]

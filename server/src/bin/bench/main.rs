@@ -16,16 +16,21 @@
 //! (`--figures middleware,run,history,ids,start,healthz,login` for some).
 //! With `--memory`, the resident memory of a `serve` process after 20,000
 //! and 1,000,000 runs started through its API instead (see `memory`; needs
-//! `wrk` and the `task-starter` binary beside this one).
+//! `wrk` and the `task-starter` binary beside this one). With
+//! `--sign-in-memory`, that process's memory around 100 wrong passwords
+//! sent at once (see `sign_in`).
 //! A flame graph of one figure: build `--profile profiling` and run it under
 //! `perf record -g`.
 
 #![warn(clippy::too_many_lines)]
 
+mod databases;
 mod http;
 mod memory;
 mod peer;
+mod sign_in;
 
+use databases::{drop_database, fresh_database};
 use schemars::JsonSchema;
 use serde::Deserialize;
 use std::sync::OnceLock;
@@ -76,6 +81,8 @@ struct Options {
     http: Option<http::Load>,
     /// `--memory`: the run counts after which `serve`'s memory is read.
     memory: Option<Vec<u64>>,
+    /// `--sign-in-memory`: `serve`'s memory around a burst of wrong passwords.
+    sign_in_memory: bool,
     peers: std::path::PathBuf,
 }
 
@@ -92,6 +99,7 @@ fn options() -> Result<Options, String> {
         claim_batch: 512,
         http: None,
         memory: None,
+        sign_in_memory: false,
         peers: std::path::PathBuf::from("target/peers"),
     };
     let mut load = http::Load { only: Vec::new(), seconds: 8, connections: 32, threads: 2 };
@@ -120,6 +128,7 @@ fn options() -> Result<Options, String> {
             }
             "--http" => wants_http = true,
             "--memory" => wants_memory = true,
+            "--sign-in-memory" => options.sign_in_memory = true,
             "--checkpoints" => {
                 checkpoints = value()?
                     .split(',')
@@ -327,42 +336,6 @@ fn median(mut values: Vec<f64>) -> f64 {
     values.get(values.len() / 2).copied().unwrap_or(0.0)
 }
 
-/// A fresh database of `kind`; returns its URL and what removes it.
-async fn fresh_database(kind: &str, postgres: &str) -> Result<(String, Option<String>), String> {
-    use sqlx::{Connection, Executor};
-    let name = format!("ts_bench_{}", uuid::Uuid::new_v4().simple());
-    match kind {
-        "sqlite" => Ok((format!("sqlite://{}/{name}.db", std::env::temp_dir().display()), None)),
-        "postgres" => {
-            let mut connection =
-                sqlx::PgConnection::connect(postgres).await.map_err(|error| format!("{postgres}: {error}"))?;
-            connection
-                .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}"))))
-                .await
-                .map_err(|error| error.to_string())?;
-            let base = &postgres[..=postgres.rfind('/').ok_or("the PostgreSQL URL ends with /DATABASE")?];
-            Ok((format!("{base}{name}"), Some(name)))
-        }
-        other => Err(format!("unknown database {other}: use sqlite or postgres")),
-    }
-}
-
-async fn drop_database(postgres: &str, name: Option<String>, url: &str) {
-    use sqlx::{Connection, Executor};
-    if let Some(name) = name {
-        if let Ok(mut connection) = sqlx::PgConnection::connect(postgres).await {
-            let _ = connection
-                .execute(sqlx::raw_sql(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))))
-                .await;
-        }
-    } else {
-        let path = url.trim_start_matches("sqlite://");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{path}{suffix}"));
-        }
-    }
-}
-
 /// Runs one figure `repeat` times on fresh databases; returns the values.
 async fn measure<F, Fut, T>(kind: &str, options: &Options, figure: F) -> Result<Vec<T>, String>
 where
@@ -387,16 +360,8 @@ async fn bench(options: Options) -> Result<(), String> {
         let _workers = runtime.engine.spawn_workers();
         std::future::pending::<()>().await;
     }
-    if let Some(checkpoints) = &options.memory {
-        let load = http::Load { only: Vec::new(), seconds: 1, connections: 32, threads: 2 };
-        println!("# runs started with wrk -t2 -c32 against serve in its own process");
-        for kind in &options.databases {
-            let (url, name) = fresh_database(kind, &options.postgres).await?;
-            let measured = memory::figures(kind, &url, checkpoints, &load, &std::env::temp_dir()).await;
-            drop_database(&options.postgres, name, &url).await;
-            measured?;
-        }
-        return Ok(());
+    if options.memory.is_some() || options.sign_in_memory {
+        return serve_figures(&options).await;
     }
     if let Some(load) = &options.http {
         println!("# wrk -t{} -c{} -d{}s, servers in this process", load.threads, load.connections, load.seconds);
@@ -437,6 +402,26 @@ async fn bench(options: Options) -> Result<(), String> {
         let how =
             if kind == "sqlite" { "start → task body, one process" } else { "start → claim, across processes" };
         println!("{kind:<8} {how:<31}   p50 {p50:.3} ms   p99 {p99:.3} ms");
+    }
+    Ok(())
+}
+
+/// The figures of a real `serve` process (`--memory`, `--sign-in-memory`),
+/// on a fresh database of each kind.
+async fn serve_figures(options: &Options) -> Result<(), String> {
+    let load = http::Load { only: Vec::new(), seconds: 1, connections: 32, threads: 2 };
+    if options.memory.is_some() {
+        println!("# runs started with wrk -t2 -c32 against serve in its own process");
+    }
+    for kind in &options.databases {
+        let (url, name) = fresh_database(kind, &options.postgres).await?;
+        let scratch = std::env::temp_dir();
+        let measured = match &options.memory {
+            Some(checkpoints) => memory::figures(kind, &url, checkpoints, &load, &scratch).await,
+            None => sign_in::figure(kind, &url, &scratch).await,
+        };
+        drop_database(&options.postgres, name, &url).await;
+        measured?;
     }
     Ok(())
 }

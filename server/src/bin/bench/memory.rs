@@ -17,16 +17,16 @@ use tokio::process::{Child, Command};
 const TASK: &str = "examples.tasks.dummy_task";
 
 /// A `serve` process on a database of its own.
-struct Served {
-    child: Child,
-    base: String,
+pub(crate) struct Served {
+    pub(crate) child: Child,
+    pub(crate) base: String,
     token: String,
 }
 
 /// The figures on the database at `url` (fresh), printed as they come.
 pub async fn figures(kind: &str, url: &str, checkpoints: &[u64], load: &Load, scratch: &Path) -> Result<(), String> {
     let binary = server_binary()?;
-    let served = start(&binary, url, scratch).await?;
+    let served = start(&binary, url, &[], scratch).await?;
     let client = reqwest::Client::new();
     let history = format!("{}/api/v1/tasks/{TASK}/runs", served.base);
     let target = Target::post("start", "POST …/runs (start)", history, Some(served.token.clone()), START_BODY);
@@ -61,7 +61,7 @@ pub async fn figures(kind: &str, url: &str, checkpoints: &[u64], load: &Load, sc
 }
 
 /// The `task-starter` binary of the same build as this bench.
-fn server_binary() -> Result<PathBuf, String> {
+pub(crate) fn server_binary() -> Result<PathBuf, String> {
     let bench = std::env::current_exe().map_err(|error| error.to_string())?;
     let binary = bench.with_file_name("task-starter");
     if binary.is_file() {
@@ -71,8 +71,14 @@ fn server_binary() -> Result<PathBuf, String> {
     }
 }
 
-/// Migrates, creates an operator token and starts `serve` on a free port.
-async fn start(binary: &Path, url: &str, scratch: &Path) -> Result<Served, String> {
+/// Migrates, creates an operator token and starts `serve` on a free port,
+/// with `settings` (`TASK_STARTER_*` variables) on top of the defaults.
+pub(crate) async fn start(
+    binary: &Path,
+    url: &str,
+    settings: &[(&str, &str)],
+    scratch: &Path,
+) -> Result<Served, String> {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|listener| listener.local_addr())
         .map_err(|error| error.to_string())?
@@ -86,6 +92,7 @@ async fn start(binary: &Path, url: &str, scratch: &Path) -> Result<Served, Strin
             .env("TASK_STARTER_LOG", "error")
             // One token starts every run: no start budget.
             .env("TASK_STARTER_API_STARTS_PER_MINUTE", "0")
+            .envs(settings.iter().copied())
             .current_dir(scratch)
             .kill_on_drop(true);
         command
@@ -145,20 +152,20 @@ async fn settle(client: &reqwest::Client, served: &Served) -> Result<(), String>
 }
 
 /// A process's resident memory, in bytes, from `/proc/PID/status`.
-struct Memory {
+pub(crate) struct Memory {
     /// `VmRSS`: everything resident.
-    resident: u64,
+    pub(crate) resident: u64,
     /// `RssAnon`: the heap and stacks.
     anonymous: u64,
     /// `RssFile`: mapped files (the binary).
     files: u64,
     /// `RssShmem`: shared memory (SQLite's `-shm` WAL index).
     shared: u64,
-    /// `VmHWM`: the most resident at any time.
-    peak: u64,
+    /// `VmHWM`: the most resident at any time (since the last [`reset_peak`]).
+    pub(crate) peak: u64,
 }
 
-fn resident_memory(child: &Child) -> Result<Memory, String> {
+pub(crate) fn resident_memory(child: &Child) -> Result<Memory, String> {
     let pid = child.id().ok_or("serve has exited")?;
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).map_err(|error| error.to_string())?;
     let field = |name: &str| {
@@ -178,7 +185,14 @@ fn resident_memory(child: &Child) -> Result<Memory, String> {
     })
 }
 
-async fn stop(mut served: Served) {
+/// Starts the process's `VmHWM` afresh from its current resident memory
+/// (`5` to `/proc/PID/clear_refs`, Linux 4.0 and later).
+pub(crate) fn reset_peak(child: &Child) -> Result<(), String> {
+    let pid = child.id().ok_or("serve has exited")?;
+    std::fs::write(format!("/proc/{pid}/clear_refs"), "5").map_err(|error| format!("cannot reset VmHWM: {error}"))
+}
+
+pub(crate) async fn stop(mut served: Served) {
     let _ = served.child.start_kill();
     let _ = served.child.wait().await;
 }
@@ -187,7 +201,7 @@ fn per_second(count: u64, elapsed: Duration) -> f64 {
     u64_to_f64(count) / elapsed.as_secs_f64().max(0.001)
 }
 
-fn mib(bytes: u64) -> f64 {
+pub(crate) fn mib(bytes: u64) -> f64 {
     u64_to_f64(bytes) / (1024.0 * 1024.0)
 }
 
