@@ -21,6 +21,8 @@ mod cli;
 mod db_checkpoints;
 mod db_memory;
 
+mod celery_broker;
+
 mod engine_cancel;
 mod engine_fencing;
 mod engine_history;
