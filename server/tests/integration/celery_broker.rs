@@ -16,7 +16,8 @@ const RUN_WITHIN: Duration = Duration::from_secs(30);
 
 fn task(env: &CeleryEnv, name: &str, args: Value) -> TaskMessage {
     let mut message = TaskMessage::new(Uuid::new_v4(), name, &env.queue);
-    message.args = args.as_array().unwrap().clone();
+    let Value::Array(args) = args else { panic!("positional arguments are a list") };
+    message.args = args;
     message
 }
 
@@ -38,7 +39,7 @@ async fn events_until(events: &mut EventStream, ids: &[String], done: impl Fn(&[
     let mut seen = Vec::new();
     while !done(&seen) {
         match tokio::time::timeout_at(deadline, events.recv()).await {
-            Ok(Some(EventFeed::Task(event))) if ids.contains(&event.task_id) => seen.push(event),
+            Ok(Some(EventFeed::Task(event))) if ids.contains(&event.task_id) => seen.push(*event),
             Ok(Some(_)) => {}
             Ok(None) | Err(_) => break,
         }
@@ -55,11 +56,12 @@ on_both_brokers!(a_task_with_arguments_runs_and_its_result_round_trips, |kind| a
     let _worker = env.worker();
     let broker = env.broker();
     let mut echo = task(&env, "tasks.echo", json!([1, "é ✓ 日本", 2.5, -7, null, true, {"nested": [1, 2]}]));
-    echo.kwargs = json!({"big": 9_007_199_254_740_993_u64, "ü": "ß", "list": [0.1, 1e300]}).as_object().unwrap().clone();
+    echo.kwargs =
+        json!({"big": 9_007_199_254_740_993_u64, "ü": "ß", "list": [0.1, 1e300]}).as_object().unwrap().clone();
     let mut whoami = task(&env, "tasks.whoami", json!([]));
     whoami.user = Some("alice".into());
     whoami.run_as = Some("bob".into());
-    whoami.time_limit = Some(Duration::from_secs(60));
+    whoami.time_limit = Some(Duration::from_mins(1));
     whoami.soft_time_limit = Some(Duration::from_secs(50));
     broker.publish(&echo).await.unwrap();
     broker.publish(&whoami).await.unwrap();
@@ -110,6 +112,7 @@ on_both_brokers!(an_unknown_task_name_fails_as_not_registered_in_backend_and_eve
 });
 
 on_both_brokers!(workers_task_events_arrive_from_received_to_succeeded_and_failed, |kind| async move {
+    use TaskEventKind::{Failed, Received, Started, Succeeded};
     let env = CeleryEnv::new(kind, "events");
     let broker = env.broker();
     let mut events = connected_events(&broker).await;
@@ -121,10 +124,9 @@ on_both_brokers!(workers_task_events_arrive_from_received_to_succeeded_and_faile
     let (add_id, crash_id) = (add.id.to_string(), crash.id.to_string());
     let ids = [add_id.clone(), crash_id.clone()];
     let seen = events_until(&mut events, &ids, |seen| {
-        kinds_of(seen, &add_id).contains(&TaskEventKind::Succeeded) && kinds_of(seen, &crash_id).contains(&TaskEventKind::Failed)
+        kinds_of(seen, &add_id).contains(&Succeeded) && kinds_of(seen, &crash_id).contains(&Failed)
     })
     .await;
-    use TaskEventKind::{Failed, Received, Started, Succeeded};
     assert_eq!(kinds_of(&seen, &add_id), HashSet::from([Received, Started, Succeeded]), "{seen:#?}");
     assert_eq!(kinds_of(&seen, &crash_id), HashSet::from([Received, Started, Failed]), "{seen:#?}");
     let received = seen.iter().find(|e| e.task_id == add_id && e.kind == Received).unwrap();

@@ -22,6 +22,7 @@ mod db_checkpoints;
 mod db_memory;
 
 mod celery_broker;
+mod celery_reconnect;
 
 mod engine_cancel;
 mod engine_fencing;

@@ -45,7 +45,8 @@ impl AmqpConsumer {
         let channel = transport.bounded(connection.open_channel(None)).await?;
         let declare = ExchangeDeclareArguments::new(exchange.name, exchange.kind).durable(exchange.durable).finish();
         transport.bounded(channel.exchange_declare(declare)).await?;
-        let declare = QueueDeclareArguments::new(queue).exclusive(true).auto_delete(true).arguments(queue_arguments).finish();
+        let declare =
+            QueueDeclareArguments::new(queue).exclusive(true).auto_delete(true).arguments(queue_arguments).finish();
         transport.bounded(channel.queue_declare(declare)).await?;
         transport.bounded(channel.queue_bind(QueueBindArguments::new(queue, exchange.name, routing_key))).await?;
         let consume = BasicConsumeArguments::new(queue, "").manual_ack(false).finish();
@@ -60,7 +61,8 @@ impl AmqpConsumer {
             let message = self.messages.recv().await?;
             let Some(content) = message.content else { continue };
             let Ok(body) = serde_json::from_slice(&content) else { continue };
-            let headers = message.basic_properties.as_ref().and_then(|p| p.headers()).map(from_table).unwrap_or_default();
+            let headers =
+                message.basic_properties.as_ref().and_then(|p| p.headers()).map(from_table).unwrap_or_default();
             return Some(Incoming { headers, body });
         }
     }

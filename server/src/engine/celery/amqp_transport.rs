@@ -34,12 +34,14 @@ const HEARTBEAT_SECONDS: u16 = 30;
 pub struct AmqpTransport {
     address: AmqpAddress,
     timeout: Duration,
+    /// Shown by RabbitMQ as the connections' `connection_name`.
+    name: String,
     session: Mutex<Option<Session>>,
 }
 
 /// The open connection, its confirm-mode channel, and what it declared.
 struct Session {
-    _connection: Connection,
+    connection: Connection,
     channel: Channel,
     confirms: mpsc::UnboundedReceiver<Confirm>,
     /// The broker numbers confirms 1, 2, ... per channel.
@@ -73,8 +75,8 @@ enum Confirm {
 }
 
 impl AmqpTransport {
-    pub fn new(address: AmqpAddress, timeout: Duration) -> AmqpTransport {
-        AmqpTransport { address, timeout, session: Mutex::new(None) }
+    pub fn new(address: AmqpAddress, timeout: Duration, name: &str) -> AmqpTransport {
+        AmqpTransport { address, timeout, name: name.to_owned(), session: Mutex::new(None) }
     }
 
     pub fn address(&self) -> &AmqpAddress {
@@ -96,18 +98,32 @@ impl AmqpTransport {
         self.publish(Target::Fanout(exchange), message).await
     }
 
+    /// A kept connection that turns out dead (RabbitMQ restarted or closed
+    /// it since) is replaced once at once, so that costs no failed call.
     async fn publish(&self, target: Target<'_>, message: &Outgoing) -> Result<(), CeleryError> {
         let mut slot = self.session.lock().await;
-        let result = self.publish_on(&mut slot, target, message).await;
+        let kept = slot.is_some();
+        let mut result = self.publish_on(&mut slot, target, message).await;
         if result.is_err() {
             // A fresh connection next time (this one may be half-closed),
             // which declares its queues again (someone may have deleted one).
             *slot = None;
+            if kept && matches!(result, Err(CeleryError::Unavailable { .. })) {
+                result = self.publish_on(&mut slot, target, message).await;
+                if result.is_err() {
+                    *slot = None;
+                }
+            }
         }
         result
     }
 
-    async fn publish_on(&self, slot: &mut Option<Session>, target: Target<'_>, message: &Outgoing) -> Result<(), CeleryError> {
+    async fn publish_on(
+        &self,
+        slot: &mut Option<Session>,
+        target: Target<'_>,
+        message: &Outgoing,
+    ) -> Result<(), CeleryError> {
         if slot.is_none() {
             *slot = Some(self.open_session().await?);
         }
@@ -132,7 +148,9 @@ impl AmqpTransport {
         session.next_tag += 1;
         let tag = session.next_tag;
         self.confirmation(session, tag).await.map_err(|error| match (error, target) {
-            (CeleryError::Unroutable { .. }, Target::Queue(queue)) => CeleryError::Unroutable { queue: queue.to_owned() },
+            (CeleryError::Unroutable { .. }, Target::Queue(queue)) => {
+                CeleryError::Unroutable { queue: queue.to_owned() }
+            }
             (other, _) => other,
         })
     }
@@ -173,7 +191,7 @@ impl AmqpTransport {
             return Ok(());
         }
         // A failed passive declare closes the channel: open another.
-        let (channel, confirms) = self.open_channel(&session._connection).await?;
+        let (channel, confirms) = self.open_channel(&session.connection).await?;
         session.channel = channel;
         session.confirms = confirms;
         session.next_tag = 0;
@@ -186,7 +204,7 @@ impl AmqpTransport {
     async fn open_session(&self) -> Result<Session, CeleryError> {
         let connection = self.connect().await?;
         let (channel, confirms) = self.open_channel(&connection).await?;
-        Ok(Session { _connection: connection, channel, confirms, next_tag: 0, declared: HashSet::new() })
+        Ok(Session { connection, channel, confirms, next_tag: 0, declared: HashSet::new() })
     }
 
     /// A new connection, for this transport's publishes or a caller's own
@@ -196,7 +214,7 @@ impl AmqpTransport {
         let arguments = OpenConnectionArguments::new(&address.host, address.port, &address.username, &address.password)
             .virtual_host(&address.vhost)
             .heartbeat(HEARTBEAT_SECONDS)
-            .connection_name("task-starter")
+            .connection_name(&self.name)
             .finish();
         let connection = self.bounded(Connection::open(&arguments)).await?;
         self.bounded(connection.register_callback(DefaultConnectionCallback)).await?;
@@ -215,7 +233,10 @@ impl AmqpTransport {
     }
 
     /// Runs one broker operation within the timeout, its error typed.
-    pub async fn bounded<T>(&self, operation: impl Future<Output = Result<T, amqprs::error::Error>>) -> Result<T, CeleryError> {
+    pub async fn bounded<T>(
+        &self,
+        operation: impl Future<Output = Result<T, amqprs::error::Error>>,
+    ) -> Result<T, CeleryError> {
         match tokio::time::timeout(self.timeout, operation).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(error)) => Err(self.error(&error)),
@@ -288,7 +309,13 @@ impl ChannelCallback for ConfirmForwarder {
         let _ = self.0.send(Confirm::Nack { tag: nack.delivery_tag(), multiple: nack.multiple() });
     }
 
-    async fn publish_return(&mut self, _channel: &Channel, ret: Return, _properties: BasicProperties, _content: Vec<u8>) {
+    async fn publish_return(
+        &mut self,
+        _channel: &Channel,
+        ret: Return,
+        _properties: BasicProperties,
+        _content: Vec<u8>,
+    ) {
         let _ = self.0.send(Confirm::Returned { code: ret.reply_code(), text: ret.reply_text().clone() });
     }
 }

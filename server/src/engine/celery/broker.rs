@@ -38,9 +38,15 @@ impl Broker {
     /// as is). `timeout` bounds every connect and every broker round trip.
     /// Nothing connects until the first call.
     pub fn new(url: &str, key_prefix: &str, timeout: Duration) -> Result<Broker, CeleryError> {
+        Broker::named(url, key_prefix, timeout, "task-starter")
+    }
+
+    /// As [`Broker::new`], with the name RabbitMQ shows for the connections
+    /// (e.g. `task-starter@host`, to tell `serve` processes apart).
+    pub fn named(url: &str, key_prefix: &str, timeout: Duration, name: &str) -> Result<Broker, CeleryError> {
         let transport = match BrokerUrl::parse(url)? {
             BrokerUrl::Redis(address) => Transport::Redis(Arc::new(RedisTransport::new(address, key_prefix, timeout)?)),
-            BrokerUrl::Amqp(address) => Transport::Amqp(Arc::new(AmqpTransport::new(address, timeout))),
+            BrokerUrl::Amqp(address) => Transport::Amqp(Arc::new(AmqpTransport::new(address, timeout, name))),
         };
         Ok(Broker { transport })
     }
@@ -68,7 +74,12 @@ impl Broker {
     /// when a worker receives it; with `terminate`, a running one's process
     /// gets `signal`. Workers answer nothing; the outcome shows in events
     /// (`task-revoked`) and in the backend (`REVOKED`).
-    pub async fn revoke<S: AsRef<str>>(&self, task_ids: &[S], terminate: bool, signal: Signal) -> Result<(), CeleryError> {
+    pub async fn revoke<S: AsRef<str>>(
+        &self,
+        task_ids: &[S],
+        terminate: bool,
+        signal: Signal,
+    ) -> Result<(), CeleryError> {
         for batch in task_ids.chunks(MAX_REVOKE_IDS) {
             self.call(&Command::revoke(batch, terminate, signal), None).await?;
         }
@@ -110,4 +121,3 @@ impl std::fmt::Debug for Broker {
         f.debug_struct("Broker").field("at", &self.describe()).finish()
     }
 }
-

@@ -26,7 +26,10 @@ pub async fn call_redis(
     collect: Option<Duration>,
 ) -> Result<Vec<Reply>, CeleryError> {
     let Some(within) = collect else {
-        return redis.publish_fanout(PIDBOX_EXCHANGE, "", &command.message(None, redis.timeout())).await.map(|()| vec![]);
+        return redis
+            .publish_fanout(PIDBOX_EXCHANGE, "", &command.message(None, redis.timeout()))
+            .await
+            .map(|()| vec![]);
     };
     let (oid, ticket) = (Uuid::new_v4().to_string(), Uuid::new_v4().to_string());
     let queue = redis.key(&format!("{oid}.{REPLY_EXCHANGE}"));

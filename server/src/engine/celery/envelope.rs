@@ -1,6 +1,6 @@
 //! kombu's virtual-transport envelope: how a message travels over Redis,
-//! where there are no AMQP frames. The JSON text kombu LPUSHes to a queue's
-//! list (tasks, pidbox replies) or PUBLISHes on a fanout topic (events,
+//! where there are no AMQP frames. The JSON text kombu pushes (LPUSH) to a queue's
+//! list (tasks, pidbox replies) or publishes on a fanout topic (events,
 //! pidbox commands): the body in base64 beside its headers and properties,
 //! with `delivery_info` naming the exchange and routing key it was sent to.
 

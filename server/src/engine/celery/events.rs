@@ -95,7 +95,7 @@ pub enum EventFeed {
     /// The feed (re)connected: events sent while it was away are lost, so
     /// the caller should read the result backend for the runs it tracks.
     Connected,
-    Task(TaskEvent),
+    Task(Box<TaskEvent>),
 }
 
 /// A running event feed; it stops when dropped (or when its receiver is).

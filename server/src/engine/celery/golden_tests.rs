@@ -48,7 +48,7 @@ fn full() -> TaskMessage {
     let mut task = TaskMessage::new(id(), "tasks.echo", QUEUE);
     task.args = json!([1, "é ✓", 2.5, null, true, {"nested": [1, 2]}]).as_array().unwrap().clone();
     task.kwargs = json!({"x": [1, 2], "ü": null, "big": 12_345_678_901_234_567_u64}).as_object().unwrap().clone();
-    task.time_limit = Some(Duration::from_secs(60));
+    task.time_limit = Some(Duration::from_mins(1));
     task.soft_time_limit = Some(Duration::from_secs(50));
     task.priority = Some(5);
     task.expires = Some(datetime!(2030-01-02 03:04:05.678901 UTC));
@@ -105,7 +105,11 @@ fn check_task(case: &str, task: &TaskMessage) {
     let envelope_text = envelope::wrap(&message, "", QUEUE);
     let ours: Value = serde_json::from_str(&envelope_text).unwrap();
     let theirs = &redis["envelope"];
-    assert_same(&without(&ours, &["body", "headers", "properties"]), &without(theirs, &["body", "headers", "properties"]), case);
+    assert_same(
+        &without(&ours, &["body", "headers", "properties"]),
+        &without(theirs, &["body", "headers", "properties"]),
+        case,
+    );
     assert_same(&without(&ours["headers"], &["origin"]), &without(&theirs["headers"], &["origin"]), case);
     let skipped = ["delivery_tag", "reply_to", "expiration"];
     assert_same(&without(&ours["properties"], &skipped), &without(&theirs["properties"], &skipped), case);
@@ -134,12 +138,20 @@ fn a_revoke_is_what_control_revoke_broadcasts() {
     assert_eq!(golden["amqp"]["delivery_info"], json!({"exchange": "celery.pidbox", "routing_key": ""}));
     let keys = |value: &Value| value.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
     // Values skipped: the Lamport clock and now + timeout.
-    assert_eq!(keys(&Value::Object(message.headers.clone())), keys(&golden["amqp"]["properties"]["application_headers"]));
+    assert_eq!(
+        keys(&Value::Object(message.headers.clone())),
+        keys(&golden["amqp"]["properties"]["application_headers"])
+    );
 
-    let redis = RedisTransport::new(RedisAddress::parse("redis://127.0.0.1:6379/15").unwrap(), "", Duration::from_secs(1));
+    let redis =
+        RedisTransport::new(RedisAddress::parse("redis://127.0.0.1:6379/15").unwrap(), "", Duration::from_secs(1));
     assert_eq!(redis.unwrap().fanout_topic("celery.pidbox", ""), golden["redis"]["channel"].as_str().unwrap());
     let ours: Value = serde_json::from_str(&envelope::wrap(&message, "celery.pidbox", "")).unwrap();
     let theirs = &golden["redis"]["envelope"];
-    assert_same(&without(&ours["properties"], &["delivery_tag"]), &without(&theirs["properties"], &["delivery_tag"]), "revoke");
+    assert_same(
+        &without(&ours["properties"], &["delivery_tag"]),
+        &without(&theirs["properties"], &["delivery_tag"]),
+        "revoke",
+    );
     assert_eq!(keys(&ours), keys(theirs));
 }

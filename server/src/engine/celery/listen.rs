@@ -100,7 +100,7 @@ pub async fn amqp_feed(amqp: Arc<AmqpTransport>, sender: mpsc::Sender<EventFeed>
 /// Sends the message's task events on; `false` once nobody listens.
 async fn forward(incoming: &Incoming, sender: &mpsc::Sender<EventFeed>) -> bool {
     for event in parse_events(&incoming.body) {
-        if sender.send(EventFeed::Task(event)).await.is_err() {
+        if sender.send(EventFeed::Task(Box::new(event))).await.is_err() {
             return false;
         }
     }

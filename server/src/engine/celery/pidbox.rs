@@ -54,7 +54,10 @@ impl Command {
     /// `control.revoke(ids, terminate=..., signal=...)`.
     pub fn revoke<S: AsRef<str>>(task_ids: &[S], terminate: bool, signal: Signal) -> Command {
         let ids: Vec<&str> = task_ids.iter().map(AsRef::as_ref).collect();
-        Command { method: "revoke", arguments: json!({"task_id": ids, "terminate": terminate, "signal": signal.name()}) }
+        Command {
+            method: "revoke",
+            arguments: json!({"task_id": ids, "terminate": terminate, "signal": signal.name()}),
+        }
     }
 
     /// `control.enable_events()`: workers start sending task events.

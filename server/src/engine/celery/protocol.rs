@@ -10,6 +10,7 @@ use super::error::CeleryError;
 use super::message::{Outgoing, PERSISTENT};
 use super::repr::{args_repr, kwargs_repr};
 use serde_json::{Map, Value, json};
+use std::fmt::Write as _;
 use std::time::Duration;
 use time::{OffsetDateTime, UtcOffset};
 use uuid::Uuid;
@@ -162,9 +163,8 @@ fn python_isoformat(at: OffsetDateTime) -> String {
         at.second()
     );
     if at.microsecond() != 0 {
-        text.push_str(&format!(".{:06}", at.microsecond()));
+        let _ = write!(text, ".{:06}", at.microsecond());
     }
     text.push_str("+00:00");
     text
 }
-

@@ -72,7 +72,12 @@ impl RedisTransport {
     }
 
     /// Sends `message` to every queue bound to the fanout `exchange`.
-    pub async fn publish_fanout(&self, exchange: &str, routing_key: &str, message: &Outgoing) -> Result<(), CeleryError> {
+    pub async fn publish_fanout(
+        &self,
+        exchange: &str,
+        routing_key: &str,
+        message: &Outgoing,
+    ) -> Result<(), CeleryError> {
         let text = envelope::wrap(message, exchange, routing_key);
         let topic = self.fanout_topic(exchange, routing_key);
         self.run(redis::cmd("PUBLISH").arg(topic).arg(text)).await.map(|_: i64| ())
@@ -123,7 +128,11 @@ impl RedisTransport {
     /// Runs one command allowed to wait up to `wait` on the server (BRPOP).
     /// A kept connection that turns out dead (Redis restarted since) is
     /// replaced once at once, so a restart costs no failed call.
-    pub async fn run_within<T: redis::FromRedisValue>(&self, command: &redis::Cmd, wait: Duration) -> Result<T, CeleryError> {
+    pub async fn run_within<T: redis::FromRedisValue>(
+        &self,
+        command: &redis::Cmd,
+        wait: Duration,
+    ) -> Result<T, CeleryError> {
         let mut retried = false;
         loop {
             let (mut connection, kept) = self.connection().await?;

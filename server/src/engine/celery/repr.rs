@@ -3,6 +3,7 @@
 //! show: `[1, 'é', None, True, {'k': 2.5}]`, cut at Celery's 1024 characters.
 
 use serde_json::{Map, Value};
+use std::fmt::Write as _;
 
 /// Celery's `argsrepr_maxsize` and `kwargsrepr_maxsize`.
 pub const REPR_MAX_CHARS: usize = 1024;
@@ -82,8 +83,12 @@ fn string(text: &str, out: &mut String) {
                 out.push('\\');
                 out.push(c);
             }
-            c if (c as u32) < 0x20 || c as u32 == 0x7f => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c if c.is_control() => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", c as u32);
+            }
             c => out.push(c),
         }
     }

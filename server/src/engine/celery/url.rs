@@ -40,7 +40,8 @@ pub enum BrokerUrl {
 impl BrokerUrl {
     /// Reads a Celery `broker_url`.
     pub fn parse(text: &str) -> Result<BrokerUrl, CeleryError> {
-        let url = Url::parse(text).map_err(|e| CeleryError::InvalidUrl(format!("{e} (in a URL of {} characters)", text.len())))?;
+        let url = Url::parse(text)
+            .map_err(|e| CeleryError::InvalidUrl(format!("{e} (in a URL of {} characters)", text.len())))?;
         match url.scheme() {
             "redis" => Ok(BrokerUrl::Redis(RedisAddress::from_url(text, &url)?)),
             "amqp" | "pyamqp" => Ok(BrokerUrl::Amqp(AmqpAddress::from_url(&url)?)),
@@ -77,7 +78,8 @@ impl RedisAddress {
 impl AmqpAddress {
     fn from_url(url: &Url) -> Result<AmqpAddress, CeleryError> {
         let decode = |text: &str| {
-            percent_decode(text).ok_or_else(|| CeleryError::InvalidUrl("a badly escaped user, password or vhost".into()))
+            percent_decode(text)
+                .ok_or_else(|| CeleryError::InvalidUrl("a badly escaped user, password or vhost".into()))
         };
         // kombu: the path after the first `/` is the vhost, empty meaning `/`.
         let vhost = decode(url.path().strip_prefix('/').unwrap_or(""))?;

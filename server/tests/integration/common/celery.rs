@@ -53,7 +53,7 @@ pub struct CeleryEnv {
     pub broker_url: String,
     pub backend_url: String,
     pub queue: String,
-    /// The app's `global_keyprefix` (Redis only).
+    /// The app's `global_keyprefix` (the broker's on Redis, the backend's on both).
     pub key_prefix: String,
     pub name: String,
 }
@@ -62,13 +62,15 @@ impl CeleryEnv {
     pub fn new(kind: BrokerKind, test: &str) -> CeleryEnv {
         let unique = &Uuid::new_v4().simple().to_string()[..8];
         let name = format!("{test}-{unique}");
-        let (broker_url, key_prefix) = match kind {
-            BrokerKind::Redis => ("redis://127.0.0.1:6379/10".to_owned(), format!("ts-{name}:")),
-            BrokerKind::RabbitMq => ("amqp://guest:guest@127.0.0.1:5672//".to_owned(), String::new()),
+        let broker_url = match kind {
+            BrokerKind::Redis => "redis://127.0.0.1:6379/10",
+            BrokerKind::RabbitMq => "amqp://guest:guest@127.0.0.1:5672//",
         };
+        // On RabbitMQ the prefix applies to the result backend only.
+        let key_prefix = format!("ts-{name}:");
         CeleryEnv {
             kind,
-            broker_url,
+            broker_url: broker_url.to_owned(),
             backend_url: "redis://127.0.0.1:6379/11".to_owned(),
             queue: format!("ts.{name}"),
             key_prefix,
@@ -108,6 +110,23 @@ impl CeleryEnv {
     }
 }
 
+impl Drop for CeleryEnv {
+    /// Removes the test's keys, and on RabbitMQ its queue and exchange.
+    fn drop(&mut self) {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/celery/cleanup.py");
+        let cleanup = |args: &[&str]| {
+            let _ = Command::new(venv().join("bin/python")).arg(&script).args(args).stderr(Stdio::null()).status();
+        };
+        match self.kind {
+            BrokerKind::Redis => cleanup(&["redis", &self.key_prefix, &self.broker_url, &self.backend_url]),
+            BrokerKind::RabbitMq => {
+                cleanup(&["redis", &self.key_prefix, &self.backend_url]);
+                cleanup(&["amqp", &self.queue]);
+            }
+        }
+    }
+}
+
 /// A running `celery worker`, killed (with its pool) when dropped.
 pub struct Worker {
     child: Child,
@@ -116,7 +135,8 @@ pub struct Worker {
     log: Arc<Mutex<Vec<String>>>,
 }
 
-fn venv() -> PathBuf {
+/// The test virtualenv with Python's Celery.
+pub fn venv() -> PathBuf {
     std::env::var_os("TASK_STARTER_VENV").map_or_else(
         || PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/task-starter/venv"),
         PathBuf::from,
@@ -163,9 +183,11 @@ impl Worker {
             }
         });
         let worker = Worker { child, hostname: node, log };
-        if ready_rx.recv_timeout(Duration::from_secs(90)).is_err() {
-            panic!("the Celery worker did not get ready within 90 s; its log:\n{}", worker.log());
-        }
+        assert!(
+            ready_rx.recv_timeout(Duration::from_secs(90)).is_ok(),
+            "the Celery worker did not get ready within 90 s; its log:\n{}",
+            worker.log()
+        );
         worker
     }
 
