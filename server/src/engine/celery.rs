@@ -6,12 +6,13 @@
 //! - `protocol`, `repr`, `message`: Celery's protocol-2 task message (JSON);
 //! - `broker`: [`Broker`], by the URL's scheme, over `redis_transport`
 //!   (with kombu's `envelope`) or `amqp_transport` (`amqp_fields`,
-//!   `amqp_consumer`);
+//!   `amqp_confirms`, `amqp_consumer`);
 //! - `events`, `listen`: the workers' task events, as a feed that reconnects;
 //! - `backend`: the Redis result backend, read in batches;
 //! - `pidbox`, `control`: `revoke`, `enable_events` and `registered`;
 //! - `url`, `error`: broker URLs and [`CeleryError`].
 
+mod amqp_confirms;
 mod amqp_consumer;
 mod amqp_fields;
 mod amqp_transport;

@@ -1,13 +1,36 @@
-//! JSON values as AMQP field tables and back: Celery's task headers travel
+//! A message's AMQP properties as Celery's producer sets them, and JSON
+//! values as AMQP field tables and back: Celery's task headers travel
 //! as `application_headers`, which py-amqp decodes into Python values
 //! (long string -> str, signed 64-bit -> int, double -> float, void -> None,
 //! array -> list, table -> dict).
 
-use amqprs::{FieldName, FieldTable, FieldValue};
+use super::message::{CONTENT_ENCODING, CONTENT_TYPE, Outgoing};
+use amqprs::{BasicProperties, FieldName, FieldTable, FieldValue};
 use serde_json::{Map, Number, Value};
 
 /// How deep a header value may nest before it is cut (as `None`).
 const MAX_DEPTH: usize = 32;
+
+/// The AMQP properties Celery's producer sets.
+pub fn properties(message: &Outgoing) -> BasicProperties {
+    let mut properties = BasicProperties::default();
+    properties
+        .with_content_type(CONTENT_TYPE)
+        .with_content_encoding(CONTENT_ENCODING)
+        .with_delivery_mode(message.delivery_mode)
+        .with_priority(message.priority)
+        .with_headers(to_table(&message.headers));
+    if let Some(id) = &message.correlation_id {
+        properties.with_correlation_id(id);
+    }
+    if let Some(reply_to) = &message.reply_to {
+        properties.with_reply_to(reply_to);
+    }
+    if let Some(ms) = message.expiration_ms {
+        properties.with_expiration(&ms.to_string());
+    }
+    properties.finish()
+}
 
 /// The headers as an AMQP field table. Names longer than 255 bytes cannot
 /// be sent and are left out.

@@ -11,17 +11,17 @@
 //! One connection and channel serve the publishes, one at a time; after an
 //! error they are dropped and made again on the next call.
 
-use super::amqp_fields::to_table;
+use super::amqp_confirms::{Confirm, ConfirmForwarder};
+use super::amqp_fields::properties;
 use super::error::CeleryError;
-use super::message::{CONTENT_ENCODING, CONTENT_TYPE, Outgoing};
+use super::message::Outgoing;
 use super::url::AmqpAddress;
-use amqprs::callbacks::{ChannelCallback, DefaultConnectionCallback};
+use amqprs::callbacks::DefaultConnectionCallback;
 use amqprs::channel::{
     BasicPublishArguments, Channel, ConfirmSelectArguments, ExchangeDeclareArguments, QueueBindArguments,
     QueueDeclareArguments,
 };
 use amqprs::connection::{Connection, OpenConnectionArguments};
-use amqprs::{Ack, BasicProperties, Cancel, CloseChannel, Nack, Return};
 use std::collections::HashSet;
 use std::future::Future;
 use std::time::Duration;
@@ -63,15 +63,6 @@ impl std::fmt::Display for Target<'_> {
             Target::Fanout(exchange) => write!(f, "exchange {exchange}"),
         }
     }
-}
-
-/// What the broker said about published messages.
-#[derive(Debug)]
-enum Confirm {
-    Ack { tag: u64, multiple: bool },
-    Nack { tag: u64, multiple: bool },
-    Returned { code: u16, text: String },
-    Closed(String),
 }
 
 impl AmqpTransport {
@@ -259,63 +250,5 @@ impl AmqpTransport {
 
     pub(crate) fn timed_out(&self) -> CeleryError {
         CeleryError::TimedOut { address: self.address.to_string(), after: self.timeout }
-    }
-}
-
-/// The AMQP properties Celery's producer sets.
-pub fn properties(message: &Outgoing) -> BasicProperties {
-    let mut properties = BasicProperties::default();
-    properties
-        .with_content_type(CONTENT_TYPE)
-        .with_content_encoding(CONTENT_ENCODING)
-        .with_delivery_mode(message.delivery_mode)
-        .with_priority(message.priority)
-        .with_headers(to_table(&message.headers));
-    if let Some(id) = &message.correlation_id {
-        properties.with_correlation_id(id);
-    }
-    if let Some(reply_to) = &message.reply_to {
-        properties.with_reply_to(reply_to);
-    }
-    if let Some(ms) = message.expiration_ms {
-        properties.with_expiration(&ms.to_string());
-    }
-    properties.finish()
-}
-
-/// Hands the channel's confirms, returns and close to the publisher.
-struct ConfirmForwarder(mpsc::UnboundedSender<Confirm>);
-
-#[async_trait::async_trait]
-impl ChannelCallback for ConfirmForwarder {
-    async fn close(&mut self, _channel: &Channel, close: CloseChannel) -> Result<(), amqprs::error::Error> {
-        let _ = self.0.send(Confirm::Closed(close.to_string()));
-        Ok(())
-    }
-
-    async fn cancel(&mut self, _channel: &Channel, _cancel: Cancel) -> Result<(), amqprs::error::Error> {
-        Ok(())
-    }
-
-    async fn flow(&mut self, _channel: &Channel, active: bool) -> Result<bool, amqprs::error::Error> {
-        Ok(active)
-    }
-
-    async fn publish_ack(&mut self, _channel: &Channel, ack: Ack) {
-        let _ = self.0.send(Confirm::Ack { tag: ack.delivery_tag(), multiple: ack.mutiple() });
-    }
-
-    async fn publish_nack(&mut self, _channel: &Channel, nack: Nack) {
-        let _ = self.0.send(Confirm::Nack { tag: nack.delivery_tag(), multiple: nack.multiple() });
-    }
-
-    async fn publish_return(
-        &mut self,
-        _channel: &Channel,
-        ret: Return,
-        _properties: BasicProperties,
-        _content: Vec<u8>,
-    ) {
-        let _ = self.0.send(Confirm::Returned { code: ret.reply_code(), text: ret.reply_text().clone() });
     }
 }

@@ -8,8 +8,7 @@
 //! - `expiration`: milliseconds until `expires`, from the sending clock;
 //! - a pidbox command's `clock` and `expires` headers: a Lamport clock and now + timeout.
 
-use super::amqp_fields::{from_table, to_table};
-use super::amqp_transport::properties;
+use super::amqp_fields::{from_table, properties, to_table};
 use super::envelope;
 use super::pidbox::{Command, Signal};
 use super::protocol::TaskMessage;
