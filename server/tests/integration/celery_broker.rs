@@ -47,13 +47,25 @@ async fn events_until(events: &mut EventStream, ids: &[String], done: impl Fn(&[
     seen
 }
 
+/// The worker's registered tasks. A worker that just said "ready" may not
+/// listen to broadcasts yet (on Redis a broadcast is a PUBLISH, gone if no
+/// one is subscribed), so ask again, as an operator would.
+async fn registered_of(broker: &Broker, hostname: &str) -> Vec<String> {
+    for _ in 0..10 {
+        let mut workers = broker.registered(Duration::from_secs(1)).await.unwrap();
+        if let Some(tasks) = workers.remove(hostname) {
+            return tasks;
+        }
+    }
+    panic!("{hostname} never answered registered");
+}
+
 fn kinds_of(events: &[TaskEvent], id: &str) -> HashSet<TaskEventKind> {
     events.iter().filter(|e| e.task_id == id).map(|e| e.kind).collect()
 }
 
 on_both_brokers!(a_task_with_arguments_runs_and_its_result_round_trips, |kind| async move {
     let env = CeleryEnv::new(kind, "roundtrip");
-    let _worker = env.worker();
     let broker = env.broker();
     let mut echo = task(&env, "tasks.echo", json!([1, "é ✓ 日本", 2.5, -7, null, true, {"nested": [1, 2]}]));
     echo.kwargs =
@@ -63,8 +75,10 @@ on_both_brokers!(a_task_with_arguments_runs_and_its_result_round_trips, |kind| a
     whoami.run_as = Some("bob".into());
     whoami.time_limit = Some(Duration::from_mins(1));
     whoami.soft_time_limit = Some(Duration::from_secs(50));
+    // Published before any worker runs: the queue is made as Celery makes it.
     broker.publish(&echo).await.unwrap();
     broker.publish(&whoami).await.unwrap();
+    let _worker = env.worker();
 
     let state = env.wait_for(&echo.id.to_string(), RUN_WITHIN, ended).await;
     let TaskState::Success { result } = state else { panic!("echo ended {state:?}") };
@@ -211,13 +225,39 @@ on_both_brokers!(registered_lists_the_tasks_of_every_worker, |kind| async move {
     let env = CeleryEnv::new(kind, "registered");
     let worker = env.worker();
     let broker = env.broker();
-    broker.enable_events().await.unwrap();
-    let workers = broker.registered(Duration::from_secs(2)).await.unwrap();
-    let tasks = workers.get(&worker.hostname).unwrap_or_else(|| panic!("{} in {workers:?}", worker.hostname));
+    let tasks = registered_of(&broker, &worker.hostname).await;
     for name in ["tasks.add", "tasks.crash", "tasks.echo", "tasks.fail_handled", "tasks.sleep", "tasks.whoami"] {
         assert!(tasks.iter().any(|t| t == name), "{name} in {tasks:?}");
     }
     assert!(!tasks.iter().any(|t| t.starts_with("celery.")), "built-ins left out: {tasks:?}");
+});
+
+on_both_brokers!(enable_events_makes_a_worker_started_without_events_send_them, |kind| async move {
+    let env = CeleryEnv::new(kind, "enable");
+    let broker = env.broker();
+    let mut events = connected_events(&broker).await;
+    // Celery's defaults: no task events, worker heartbeats (so the worker's
+    // event dispatcher is on; with neither, enable_events cannot start it).
+    let worker = env.worker_with(&[]);
+    // A worker handles control commands in order: once it answers the
+    // registered sent after an enable_events, its events are on.
+    let mut answered = false;
+    for _ in 0..10 {
+        broker.enable_events().await.unwrap();
+        if broker.registered(Duration::from_secs(1)).await.unwrap().contains_key(&worker.hostname) {
+            answered = true;
+            break;
+        }
+    }
+    assert!(answered, "{} never answered", worker.hostname);
+    let add = task(&env, "tasks.add", json!([1, 1]));
+    broker.publish(&add).await.unwrap();
+    let id = add.id.to_string();
+    let seen = events_until(&mut events, std::slice::from_ref(&id), |seen| {
+        kinds_of(seen, &id).contains(&TaskEventKind::Succeeded)
+    })
+    .await;
+    assert!(kinds_of(&seen, &id).contains(&TaskEventKind::Succeeded), "{seen:#?}\n{}", worker.log());
 });
 
 on_both_brokers!(publishing_while_the_broker_is_unreachable_fails_fast_with_a_transient_error, |kind| async move {

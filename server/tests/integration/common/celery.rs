@@ -87,9 +87,9 @@ impl CeleryEnv {
     }
 
     /// A worker of `tasks.py` on this test's queue (prefork, one process,
-    /// task events on), once it says it is ready.
+    /// task events on, no heartbeats), once it says it is ready.
     pub fn worker(&self) -> Worker {
-        self.worker_with(&[])
+        self.worker_with(&["--task-events", "--without-heartbeat"])
     }
 
     pub fn worker_with(&self, extra: &[&str]) -> Worker {
@@ -158,7 +158,7 @@ impl Worker {
         command
             .current_dir(&app)
             .args(["-A", "tasks", "worker", "--loglevel=INFO", "--pool=prefork", "--concurrency=1"])
-            .args(["--prefetch-multiplier=1", "--without-gossip", "--without-mingle", "--without-heartbeat", "-E"])
+            .args(["--prefetch-multiplier=1", "--without-gossip", "--without-mingle"])
             .args(["-Q", &env.queue, "-n", &node])
             .args(extra)
             .env("CELERY_BROKER_URL", &env.broker_url)
