@@ -99,7 +99,8 @@ impl AmqpTransport {
             // A fresh connection next time (this one may be half-closed),
             // which declares its queues again (someone may have deleted one).
             *slot = None;
-            if kept && matches!(result, Err(CeleryError::Unavailable { .. })) {
+            // Silence from a kept connection means it is most likely dead too.
+            if kept && matches!(result, Err(CeleryError::Unavailable { .. } | CeleryError::TimedOut { .. })) {
                 result = self.publish_on(&mut slot, target, message).await;
                 if result.is_err() {
                     *slot = None;

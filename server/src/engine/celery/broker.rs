@@ -61,7 +61,10 @@ impl Broker {
 
     /// Publishes a task. `Ok` means the broker holds the message (on
     /// RabbitMQ: confirmed and routed to the queue). An error that
-    /// [`CeleryError::is_transient`] calls for trying again later.
+    /// [`CeleryError::is_transient`] calls for trying again later. Delivery
+    /// is at least once: when a kept connection dies mid-publish the
+    /// message is sent again on a new one, so in rare cases (the broker
+    /// got it but its answer was lost) the task is queued twice.
     pub async fn publish(&self, task: &TaskMessage) -> Result<(), CeleryError> {
         let message = task.encode(OffsetDateTime::now_utc())?;
         match &self.transport {

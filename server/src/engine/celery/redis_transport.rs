@@ -149,6 +149,11 @@ impl RedisTransport {
                 Ok(Err(error)) => return Err(self.error(&error)),
                 Err(_) => {
                     self.forget();
+                    // Silence from a kept connection means it is most likely dead too.
+                    if kept && !retried {
+                        retried = true;
+                        continue;
+                    }
                     return Err(self.timed_out());
                 }
             }
