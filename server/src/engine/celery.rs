@@ -23,7 +23,7 @@ mod envelope;
 pub mod error;
 pub mod events;
 mod listen;
-mod message;
+pub mod message;
 pub mod pidbox;
 pub mod protocol;
 mod redis_transport;
