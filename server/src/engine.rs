@@ -11,9 +11,12 @@
 //!   wake-ups, and the executions under way here;
 //! - `lifecycle`: the bookkeeping that every start and every end goes through;
 //! - `notifier`: webhooks told of failures (and, as configured, other ends);
-//! - `store`: every statement on runs, attempts, log lines and schedules.
+//! - `store`: every statement on runs, attempts, log lines and schedules;
+//! - `celery`: the wire side of the Celery runner (protocol, brokers, events,
+//!   result backend, remote control); no SQL in there.
 
 pub mod catalog;
+pub mod celery;
 pub mod command;
 pub mod context;
 pub mod cron;

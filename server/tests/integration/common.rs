@@ -1,6 +1,7 @@
 //! The test harness: `on_both_databases!` runs a test on SQLite and on
 //! PostgreSQL, each with a fresh database made by the real migrations.
 
+pub mod celery;
 pub mod http;
 pub mod tasks;
 pub mod webhooks;

@@ -23,6 +23,9 @@ mod cli;
 mod db_checkpoints;
 mod db_memory;
 
+mod celery_broker;
+mod celery_reconnect;
+
 mod engine_cancel;
 mod engine_fencing;
 mod engine_history;
