@@ -10,6 +10,7 @@ mod checkpoints;
 pub mod entities;
 mod errors;
 mod memory;
+mod priority;
 mod search_pool;
 mod statements;
 pub mod text;

@@ -5,7 +5,8 @@
 //! `SET LOCAL statement_timeout`, SQLite by a progress handler.
 //!
 //! SQLite: one single-connection pool per slot, each connection checking
-//! its slot's deadline every few thousand instructions. PostgreSQL: one
+//! its slot's deadline every few thousand instructions, on a thread at the
+//! lowest CPU priority (`priority`). PostgreSQL: one
 //! small pool; the timeout is set per transaction, and parallel workers are
 //! off, so that one search takes one core of the database at most.
 
@@ -105,6 +106,8 @@ impl SearchPool {
                     let watched = Arc::clone(&watched);
                     Box::pin(async move {
                         connection.lock_handle().await?.set_progress_handler(SQLITE_CHECK_EVERY, move || {
+                            // On the connection's own thread: searches yield the CPU to the engine.
+                            super::priority::lower_this_thread();
                             let deadline = watched.load(Ordering::Relaxed);
                             deadline == 0 || elapsed_micros() < deadline
                         });

@@ -9,8 +9,9 @@
 //!
 //! `cargo run --release -p task-starter --bin bench-search -- --runs 1000000`
 //! (`--database sqlite` or `postgres`; `--postgres URL` names the server, and
-//! a database `bench_search` is made afresh on it; `--load-seconds 0` skips
-//! the start load).
+//! a database `bench_search` is made afresh on it; `--reuse` searches the
+//! last run's database again; `--search-connections N`; `--load-seconds 0`
+//! skips the start load).
 
 mod fill;
 mod load;
@@ -32,6 +33,9 @@ struct Options {
     queries: usize,
     postgres: String,
     load_seconds: u64,
+    search_connections: u32,
+    /// Search the database the last run filled instead of filling one anew.
+    reuse: bool,
 }
 
 fn options() -> Result<Options, String> {
@@ -41,6 +45,8 @@ fn options() -> Result<Options, String> {
         queries: 100,
         postgres: "postgres://postgres@127.0.0.1:5432".to_owned(),
         load_seconds: 5,
+        search_connections: task_starter::db::SEARCH_CONNECTIONS,
+        reuse: false,
     };
     let mut args = std::env::args().skip(1);
     while let Some(flag) = args.next() {
@@ -50,10 +56,14 @@ fn options() -> Result<Options, String> {
             "--runs" => options.runs = value()?.parse().map_err(|_| "--runs takes a number")?,
             "--queries" => options.queries = value()?.parse().map_err(|_| "--queries takes a number")?,
             "--postgres" => value()?.trim_end_matches('/').clone_into(&mut options.postgres),
+            "--reuse" => options.reuse = true,
+            "--search-connections" => {
+                options.search_connections = value()?.parse().map_err(|_| "--search-connections takes a number")?;
+            }
             "--load-seconds" => {
                 options.load_seconds = value()?.parse().map_err(|_| "--load-seconds takes a number")?;
             }
-            other => return Err(format!("unknown option {other}; see the top of server/src/bin/bench_search.rs")),
+            other => return Err(format!("unknown option {other}; see the top of server/src/bin/bench_search/main.rs")),
         }
     }
     Ok(options)
@@ -61,6 +71,12 @@ fn options() -> Result<Options, String> {
 
 /// A fresh database's URL: a new SQLite file, or `bench_search` made anew.
 async fn fresh_url(database: &str, options: &Options) -> Result<String, String> {
+    if options.reuse {
+        return Ok(match database {
+            "sqlite" => format!("sqlite://{}", std::env::temp_dir().join("task-starter-bench-search.db").display()),
+            _ => format!("{}/bench_search", options.postgres),
+        });
+    }
     if database == "sqlite" {
         let path = std::env::temp_dir().join("task-starter-bench-search.db");
         for suffix in ["", "-wal", "-shm"] {
@@ -78,8 +94,8 @@ async fn fresh_url(database: &str, options: &Options) -> Result<String, String> 
     Ok(format!("{}/bench_search", options.postgres))
 }
 
-/// p50 and p99 in milliseconds of `count` runs of `search(i)`.
-async fn time<F: Future<Output = usize>>(count: usize, mut search: impl FnMut(usize) -> F) -> (f64, f64, usize) {
+/// p50 and p99 in milliseconds of `count` runs of `search(i)`, and the runs found a search.
+async fn time<F: Future<Output = usize>>(count: usize, mut search: impl FnMut(usize) -> F) -> (f64, f64, f64) {
     // A few searches first, so that a cold cache is not measured.
     for index in 0..count.min(5) {
         search(index + count).await;
@@ -93,7 +109,8 @@ async fn time<F: Future<Output = usize>>(count: usize, mut search: impl FnMut(us
     }
     millis.sort_by(f64::total_cmp);
     let at = |per_cent: usize| millis[(millis.len() - 1) * per_cent / 100];
-    (at(50), at(99), found / count.max(1))
+    #[allow(clippy::cast_precision_loss)]
+    (at(50), at(99), found as f64 / count.max(1) as f64)
 }
 
 async fn bench(database: &str, options: &Options) -> Result<(), String> {
@@ -101,11 +118,13 @@ async fn bench(database: &str, options: &Options) -> Result<(), String> {
     let config = Config { database_url: url.as_str().into(), ..Config::default() };
     let catalog =
         || catalog(&config, &ConfigSource::BuiltIn, &task_starter::tasks::builtin()).map_err(|error| error.to_string());
-    let db = Db::connect(&url, 8).await.map_err(|error| error.to_string())?;
+    let db = Db::connect_with(&url, 8, options.search_connections).await.map_err(|error| error.to_string())?;
     db.migrate().await.map_err(|error| error.to_string())?;
-    let filling = Instant::now();
-    fill(&db, options.runs).await?;
-    println!("{database}: {} runs written in {:.1} s", options.runs, filling.elapsed().as_secs_f64());
+    if !options.reuse {
+        let filling = Instant::now();
+        fill(&db, options.runs).await?;
+        println!("{database}: {} runs written in {:.1} s", options.runs, filling.elapsed().as_secs_f64());
+    }
     // The path the bench searches most, indexed as `search.indexed_arguments`
     // would (SQLite; PostgreSQL's GIN index needs nothing more).
     let indexing = Instant::now();
@@ -115,10 +134,11 @@ async fn bench(database: &str, options: &Options) -> Result<(), String> {
     if database == "sqlite" {
         println!("{database}: index on arguments.customer made in {:.1} s", indexing.elapsed().as_secs_f64());
     }
-    // What autovacuum would have done by now on a live server: the planner's statistics.
+    // What autovacuum would have done by now on a live server: the planner's
+    // statistics, and the GIN indexes' pending lists merged.
     if database == "postgres" {
         let pool = sqlx::PgPool::connect(&url).await.map_err(|error| error.to_string())?;
-        sqlx::query("ANALYZE runs").execute(&pool).await.map_err(|error| error.to_string())?;
+        sqlx::query("VACUUM ANALYZE runs").execute(&pool).await.map_err(|error| error.to_string())?;
     }
     // Latencies as they are, however long: a deadline far away here (the
     // load below keeps the default).
@@ -196,7 +216,7 @@ async fn bench(database: &str, options: &Options) -> Result<(), String> {
         let queries = options.queries;
         let (p50, p99, found) = time(queries, |index| search(filter(index))).await;
         println!(
-            "{database}: {name:<36} p50 {p50:>8.2} ms  p99 {p99:>8.2} ms  ({found} runs a page, {queries} searches)"
+            "{database}: {name:<36} p50 {p50:>8.2} ms  p99 {p99:>8.2} ms  ({found:.1} runs a page, {queries} searches)"
         );
     }
     if options.load_seconds > 0 {
