@@ -33,6 +33,8 @@ impl Service {
         if let Some(existing) = self.existing_tracked(request.id, &fingerprint).await? {
             return Ok(existing);
         }
+        // A registration adds a run as a start does: the same budget.
+        self.spend(principal, 1)?;
         let started_by = Actor { kind: ActorKind::External, name: principal.name.clone() };
         let pending = new_run(task, request.arguments.clone(), started_by, None, Origin::External, None);
         let now = pending.created_at;

@@ -29,6 +29,9 @@ pub use sql::sqlite_path;
 /// index: a common word fills a page from them at once, and the index then
 /// only serves words too rare to, which it finds fast.
 const TEXT_WINDOW: u64 = 5000;
+/// The most runs an index may name as candidates for them to be sorted
+/// alone (see `search_rows`).
+const CANDIDATES: u64 = 5000;
 
 /// What the list of runs across tasks is filtered by.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -98,21 +101,22 @@ pub async fn run_ids(db: &Db, query: &RunQuery, at_most: u64, timeout: Duration)
     rows.iter().map(|row| Ok(RunId(row.try_get::<Uuid>("", "id")?))).collect()
 }
 
-/// The rows of a filtered search. Text is looked for among the newest runs
-/// first; only when they do not fill the page is the text index asked.
+/// The rows of a filtered search, found the cheapest way that is sure:
+/// 1. text: among the newest runs first (a common word fills the page);
+/// 2. when a text or argument index says few runs may match (at most
+///    [`CANDIDATES`]), those alone, sorted: the planner cannot then walk
+///    the newest-first index through a million rows for a value it
+///    guessed common;
+/// 3. else the whole query as it is (a common value is found walking the
+///    newest runs).
 async fn search_rows(
     db: &Db,
     search: &Search<'_>,
     query: &RunQuery,
     page: u64,
 ) -> Result<Vec<runs::Model>, StoreError> {
-    let Some(text) = &query.text else {
-        let mut sql = Sql::new(db.backend);
-        let list = sql.list(query, Text::Scan, "*", page);
-        return rows(db, &**search, sql, &list).await;
-    };
     let mode = text_mode(db);
-    if mode == Text::Indexed && sql::indexable(text) {
+    if let Some(text) = query.text.as_deref().filter(|text| mode == Text::Indexed && sql::indexable(text)) {
         let mut sql = Sql::new(db.backend);
         let others = RunQuery { text: None, ..query.clone() };
         let window = sql.list(&others, Text::Scan, "*", TEXT_WINDOW);
@@ -124,9 +128,40 @@ async fn search_rows(
             return Ok(found);
         }
     }
+    if let Some(found) = among_candidates(db, search, query, mode, page).await? {
+        return Ok(found);
+    }
     let mut sql = Sql::new(db.backend);
     let list = sql.list(query, mode, "*", page);
     rows(db, &**search, sql, &list).await
+}
+
+/// The page from the runs an index names as candidates, when there are
+/// few enough of them; `None` when no index names any, or too many. The
+/// index is asked once: its ids go back into the page's statement.
+async fn among_candidates(
+    db: &Db,
+    search: &Search<'_>,
+    query: &RunQuery,
+    mode: Text,
+    page: u64,
+) -> Result<Option<Vec<runs::Model>>, StoreError> {
+    let mut sql = Sql::new(db.backend);
+    let Some(ids) = sql.candidate_ids(query, mode) else { return Ok(None) };
+    let cap = sql.bind(i64::try_from(CANDIDATES + 1).unwrap_or(i64::MAX));
+    let named = search.query_all_raw(statement(db.backend, &format!("{ids} LIMIT {cap}"), sql.values)).await?;
+    if named.len() as u64 > CANDIDATES {
+        return Ok(None);
+    }
+    if named.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    let ids = named.iter().map(|row| row.try_get::<Uuid>("", "id")).collect::<Result<Vec<_>, _>>()?;
+    // Each candidate is still checked exactly by the page's conditions.
+    let mut sql = Sql::new(db.backend);
+    sql.within = Some(sql.one_of(&ids));
+    let list = sql.list(query, Text::Scan, "*", page);
+    Ok(Some(rows(db, &**search, sql, &list).await?))
 }
 
 /// Whether this database has a text index to narrow text searches with.

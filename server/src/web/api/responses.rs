@@ -44,3 +44,16 @@ pub enum NoSuchPreset {
     #[response(status = 404, description = "No such task or preset.", content_type = "application/problem+json")]
     NotFound(Problem),
 }
+
+/// 429 when the caller has started more runs than its budget allows.
+#[derive(utoipa::IntoResponses)]
+#[expect(dead_code, reason = "it only documents the answer")]
+pub enum OverBudget {
+    #[response(
+        status = 429,
+        description = "More starts than `api.starts_per_minute` allow; try again after `Retry-After` seconds.",
+        content_type = "application/problem+json",
+        headers(("retry-after" = u64, description = "Seconds to wait."))
+    )]
+    TooMany(Problem),
+}

@@ -1,7 +1,7 @@
 //! `/runs`: batch status and the search across tasks, bulk actions, one
 //! run, re-run, cancel, and runs started elsewhere (register, report).
 
-use super::responses::{NoSuchRun, NoSuchTask, created};
+use super::responses::{NoSuchRun, NoSuchTask, OverBudget, created};
 use super::{ApiJson, Authenticated};
 use crate::web::problem::ApiError;
 use crate::web::state::AppState;
@@ -87,7 +87,9 @@ pub struct RunsQuery {
     responses(
         (status = 200, description = "The runs asked for, or a page of the search.", body = RunList),
         (status = 400, description = "A bad id, filter, time, limit or cursor.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "More than 200 ids.", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "More than 200 ids, or a search that did not finish within `search.timeout` (narrow it by task or time).", body = Problem, content_type = "application/problem+json"),
+        (status = 429, description = "Every search connection stayed busy; try again after `Retry-After` seconds.", body = Problem, content_type = "application/problem+json",
+            headers(("retry-after" = u64, description = "Seconds to wait.")))))]
 pub async fn list(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -116,7 +118,8 @@ pub async fn list(
         (status = 200, description = "What was matched, changed and left alone.", body = BulkOutcome),
         (status = 400, description = "A bad filter, time or cursor.", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "The selection's count differs from `expect`.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Neither or both of ids and filter, no ids, or more than 10,000 runs.", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "Neither or both of ids and filter, no ids, more than 10,000 runs, a re-run of more runs than `api.starts_per_minute`, or a search that did not finish within `search.timeout`.", body = Problem, content_type = "application/problem+json"),
+        OverBudget))]
 pub async fn bulk(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -146,7 +149,8 @@ pub async fn one(
         (status = 201, description = "The new run.", body = Run),
         NoSuchRun,
         (status = 409, description = "The task can no longer be started here.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The arguments no longer fit the task's schema.", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "The arguments no longer fit the task's schema.", body = Problem, content_type = "application/problem+json"),
+        OverBudget))]
 pub async fn rerun(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,
@@ -177,7 +181,8 @@ pub async fn cancel(
         (status = 201, description = "The run as registered.", body = Run),
         NoSuchTask,
         (status = 409, description = "Not an external task, or the id is used by a different run.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The arguments do not fit the task's schema.", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "The arguments do not fit the task's schema.", body = Problem, content_type = "application/problem+json"),
+        OverBudget))]
 pub async fn track(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,

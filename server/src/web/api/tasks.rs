@@ -1,6 +1,6 @@
 //! `/tasks`: the configured tasks, starting runs, and a task's history.
 
-use super::responses::{NoSuchTask, created};
+use super::responses::{NoSuchTask, OverBudget, created};
 use super::{ApiJson, Authenticated};
 use crate::web::problem::ApiError;
 use crate::web::state::AppState;
@@ -50,7 +50,8 @@ pub async fn one(
             headers(("location" = String, description = "The run's URL."))),
         NoSuchTask,
         (status = 409, description = "An external task, or no impersonation user configured.", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "The arguments do not fit the task's schema.", body = Problem, content_type = "application/problem+json")))]
+        (status = 422, description = "The arguments do not fit the task's schema.", body = Problem, content_type = "application/problem+json"),
+        OverBudget))]
 pub async fn start(
     State(state): State<AppState>,
     Authenticated(principal): Authenticated,

@@ -32,11 +32,13 @@ pub enum Text {
 pub struct Sql {
     pub backend: Backend,
     pub values: Vec<Value>,
+    /// A condition every walk of [`Sql::list`] adds (the candidates' ids).
+    pub within: Option<String>,
 }
 
 impl Sql {
     pub fn new(backend: Backend) -> Sql {
-        Sql { backend, values: Vec::new() }
+        Sql { backend, values: Vec::new(), within: None }
     }
 
     /// `$n` for `value`.
@@ -69,7 +71,7 @@ impl Sql {
     /// ` WHERE …` for every filter of `query` but `user` (`person` stands
     /// for it) and, unless `text` says how, the text.
     fn conditions(&mut self, query: &RunQuery, person: Option<String>, text: Text) -> String {
-        let mut all: Vec<String> = person.into_iter().collect();
+        let mut all: Vec<String> = person.into_iter().chain(self.within.clone()).collect();
         let equal_columns = [
             ("state", query.state.map(|state| state.as_str().to_owned())),
             ("task", query.task.clone()),
@@ -108,6 +110,39 @@ impl Sql {
         if all.is_empty() { String::new() } else { format!(" WHERE {}", all.join(" AND ")) }
     }
 
+    /// `SELECT id …`: the runs a text or argument index says may match
+    /// `query` (a superset; the other conditions still apply), or `None`
+    /// when no index narrows it that way: text of three characters or more
+    /// (the text index) and, on PostgreSQL, argument values (the GIN index).
+    pub fn candidate_ids(&mut self, query: &RunQuery, text: Text) -> Option<String> {
+        let searched = query.text.as_deref().filter(|searched| text == Text::Indexed && indexable(searched));
+        match self.backend {
+            Backend::Sqlite => {
+                let phrase = self.bind(fts_phrase(searched?));
+                Some(format!("SELECT run_id AS id FROM runs_text WHERE runs_text MATCH {phrase}"))
+            }
+            Backend::Postgres => {
+                let mut all: Vec<String> = query.arguments.iter().map(|matched| self.argument(matched)).collect();
+                all.extend(searched.map(|searched| self.text_candidates(searched)));
+                (!all.is_empty()).then(|| format!("SELECT id FROM runs WHERE {}", all.join(" AND ")))
+            }
+        }
+    }
+
+    /// `id IN (…)` for `ids`, as one parameter (a JSON list), so that the
+    /// statement's text does not change with their number.
+    pub fn one_of(&mut self, ids: &[uuid::Uuid]) -> String {
+        let listed = serde_json::Value::from(ids.iter().map(|id| id.simple().to_string()).collect::<Vec<_>>());
+        let placeholder = self.bind(listed.to_string());
+        match self.backend {
+            // Ids are stored as their 16 bytes.
+            Backend::Sqlite => format!("id IN (SELECT unhex(value) FROM json_each({placeholder}))"),
+            Backend::Postgres => {
+                format!("id IN (SELECT value::uuid FROM jsonb_array_elements_text({placeholder}::jsonb))")
+            }
+        }
+    }
+
     /// The runs whose result or error holds `text`, in any case.
     pub fn text_exactly(&mut self, text: &str) -> String {
         let placeholder = self.bind(text.to_lowercase());
@@ -122,7 +157,7 @@ impl Sql {
     fn text_candidates(&mut self, text: &str) -> String {
         match self.backend {
             Backend::Sqlite => {
-                let phrase = self.bind(format!("\"{}\"", text.replace('"', "\"\"")));
+                let phrase = self.bind(fts_phrase(text));
                 format!("id IN (SELECT run_id FROM runs_text WHERE runs_text MATCH {phrase})")
             }
             Backend::Postgres => {
@@ -163,6 +198,11 @@ impl Sql {
             serde_json::Value::Array(_) | serde_json::Value::Object(_) => "1 = 0".to_owned(),
         }
     }
+}
+
+/// `"text"`: an FTS5 phrase that matches `text` as it is (quotes doubled).
+fn fts_phrase(text: &str) -> String {
+    format!("\"{}\"", text.replace('"', "\"\""))
 }
 
 /// Whether the text indexes can narrow a search for `text`: both index
@@ -208,6 +248,23 @@ mod tests {
         let mut sql = Sql::new(Backend::Sqlite);
         let short = sql.list(&RunQuery { text: Some("ab".to_owned()), ..query() }, Text::Indexed, "*", 51);
         assert!(!short.contains("MATCH"), "{short}");
+    }
+
+    #[test]
+    fn candidates_come_from_the_text_index_or_postgresqls_argument_index() {
+        let text = RunQuery { text: Some("kaboom".to_owned()), ..query() };
+        let argument = RunQuery {
+            arguments: vec![ArgumentMatch { path: vec!["customer".to_owned()], value: 42.into() }],
+            ..query()
+        };
+        let sqlite = |query: &RunQuery| Sql::new(Backend::Sqlite).candidate_ids(query, Text::Indexed);
+        assert!(sqlite(&text).unwrap().contains("FROM runs_text WHERE runs_text MATCH $1"));
+        assert_eq!(sqlite(&argument), None, "SQLite walks the argument's own index");
+        let postgres = Sql::new(Backend::Postgres).candidate_ids(&argument, Text::Indexed).unwrap();
+        assert!(postgres.contains("@> $1::jsonb"), "{postgres}");
+        assert_eq!(Sql::new(Backend::Sqlite).candidate_ids(&text, Text::Scan), None, "no text index, no candidates");
+        let short = RunQuery { text: Some("ab".to_owned()), ..query() };
+        assert_eq!(sqlite(&short), None);
     }
 
     #[test]
