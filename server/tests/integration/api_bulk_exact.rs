@@ -70,7 +70,7 @@ on_both_databases!(a_rerun_of_a_whole_history_reruns_every_run_it_selected, |dat
     assert_eq!(
         (outcome["matched"].as_u64(), outcome["affected"].as_u64(), outcome["skipped"].as_u64()),
         (Some(450), Some(450), Some(0)),
-        "{outcome}"
+        "matched, affected, skipped"
     );
     let reruns = all_runs(&app, RunFilter { origin: Some(Origin::Bulk), ..RunFilter::default() }).await;
     let rerun_of: BTreeSet<RunId> = reruns.iter().filter_map(|run| run.rerun_of).collect();
