@@ -14,7 +14,7 @@
 use super::RunQuery;
 use crate::db::Backend;
 use sea_orm::Value;
-use types::ArgumentMatch;
+use types::{ArgumentMatch, Origin, RunState};
 
 /// The newest-first order of every list, and of the indexes that serve it.
 pub const NEWEST_FIRST: &str = "ORDER BY created_at DESC, id DESC";
@@ -48,41 +48,77 @@ impl Sql {
     }
 
     /// `SELECT {columns} FROM runs WHERE … ORDER BY … LIMIT {limit}`: the
-    /// newest `limit` runs `query` matches (from its `before` on). With a
-    /// `user`, two walks (started by, run as) each of `limit`, joined.
+    /// newest `limit` runs `query` matches (from its `before` on). By whom
+    /// a run ran (`as`, or `user`: started by or run as) is two walks, each
+    /// of `limit` on an index of its own, joined (see [`Sql::people`]).
     pub fn list(&mut self, query: &RunQuery, text: Text, columns: &str, limit: u64) -> String {
         let limit = self.bind(i64::try_from(limit).unwrap_or(i64::MAX));
-        let Some(user) = &query.user else {
+        let Some([first, second]) = self.people(query) else {
             let clause = self.conditions(query, None, text);
             return format!("SELECT {columns} FROM runs{clause} {NEWEST_FIRST} LIMIT {limit}");
         };
-        let started_by = self.bind(user.as_str());
-        let by = self.conditions(query, Some(format!("started_by_name = {started_by}")), text);
-        let run_as = self.bind(user.as_str());
-        let as_ = self.conditions(query, Some(format!("run_as = {run_as}")), text);
+        let first = self.conditions(query, Some(first), text);
+        let second = self.conditions(query, Some(second), text);
         format!(
             "SELECT {columns} FROM runs WHERE id IN (\
-             SELECT id FROM (SELECT id FROM runs{by} {NEWEST_FIRST} LIMIT {limit}) AS started_by \
-             UNION SELECT id FROM (SELECT id FROM runs{as_} {NEWEST_FIRST} LIMIT {limit}) AS run_as) \
+             SELECT id FROM (SELECT id FROM runs{first} {NEWEST_FIRST} LIMIT {limit}) AS first \
+             UNION SELECT id FROM (SELECT id FROM runs{second} {NEWEST_FIRST} LIMIT {limit}) AS second) \
              {NEWEST_FIRST} LIMIT {limit}"
         )
     }
 
-    /// ` WHERE …` for every filter of `query` but `user` (`person` stands
-    /// for it) and, unless `text` says how, the text.
+    /// The two walks of a search by whom a run ran, or `None` without one.
+    /// Most runs run as whoever started them, so only the others are in
+    /// the index of run-as names (`runs_impersonated`, whose condition is
+    /// repeated word for word so that SQLite uses it): as X is "started by
+    /// X and run as X" or "run as X, started by someone else"; user X is
+    /// "started by X" or "run as X, started by someone else".
+    fn people(&mut self, query: &RunQuery) -> Option<[String; 2]> {
+        let (first, name) = match (&query.run_as, &query.user) {
+            (Some(run_as), _) => {
+                let name = self.bind(run_as.as_str());
+                (format!("started_by_name = {name} AND run_as = {name}"), name)
+            }
+            (None, Some(user)) => {
+                let name = self.bind(user.as_str());
+                (format!("started_by_name = {name}"), name)
+            }
+            (None, None) => return None,
+        };
+        Some([first, format!("run_as = {name} AND run_as <> started_by_name")])
+    }
+
+    /// ` WHERE …` for every filter of `query` but by whom it ran (`person`
+    /// stands for that walk) and, unless `text` says how, the text.
     fn conditions(&mut self, query: &RunQuery, person: Option<String>, text: Text) -> String {
         let mut all: Vec<String> = person.into_iter().chain(self.within.clone()).collect();
-        let equal_columns = [
-            ("state", query.state.map(|state| state.as_str().to_owned())),
-            ("task", query.task.clone()),
-            ("started_by_name", query.started_by.clone()),
-            ("run_as", query.run_as.clone()),
-            ("origin", query.origin.map(|origin| origin.as_str().to_owned())),
-        ];
+        let equal_columns = [("task", query.task.clone()), ("started_by_name", query.started_by.clone())];
         for (column, value) in equal_columns {
             if let Some(value) = value {
                 all.push(format!("{column} = {}", self.bind(value)));
             }
+        }
+        if let (Some(user), Some(_)) = (&query.user, &query.run_as) {
+            let name = self.bind(user.as_str());
+            all.push(format!("(started_by_name = {name} OR run_as = {name})"));
+        }
+        if let Some(state) = query.state {
+            let placeholder = self.bind(state.as_str());
+            all.push(match state {
+                // The partial index of these states, named by its own condition.
+                RunState::Failure | RunState::Cancelled => {
+                    format!("state = {placeholder} AND state IN ('failure', 'cancelled')")
+                }
+                _ => format!("state = {placeholder}"),
+            });
+        }
+        if let Some(origin) = query.origin {
+            let placeholder = self.bind(origin.as_str());
+            all.push(match origin {
+                // Most runs: found walking the newest; the others have an index.
+                Origin::Api | Origin::Ui => format!("origin = {placeholder}"),
+                _ => format!("origin = {placeholder} AND origin NOT IN ('api', 'ui')"),
+            });
         }
         if let Some(origin) = query.not_origin {
             all.push(format!("origin <> {}", self.bind(origin.as_str())));
@@ -232,10 +268,26 @@ mod tests {
     fn a_user_is_two_index_walks_each_stopping_at_a_page() {
         let mut sql = Sql::new(Backend::Sqlite);
         let text = sql.list(&RunQuery { user: Some("ada".to_owned()), ..query() }, Text::Scan, "*", 51);
-        assert!(text.contains("WHERE started_by_name = $2"), "{text}");
-        assert!(text.contains("WHERE run_as = $3"), "{text}");
+        assert!(text.contains("WHERE started_by_name = $2 "), "{text}");
+        assert!(text.contains("WHERE run_as = $2 AND run_as <> started_by_name "), "{text}");
         assert_eq!(text.matches("LIMIT $1").count(), 3, "{text}");
         assert!(!text.contains(" OR "), "no OR for the planner to sort: {text}");
+        let mut sql = Sql::new(Backend::Sqlite);
+        let run_as = sql.list(&RunQuery { run_as: Some("batch".to_owned()), ..query() }, Text::Scan, "*", 51);
+        assert!(run_as.contains("WHERE started_by_name = $2 AND run_as = $2 "), "{run_as}");
+    }
+
+    #[test]
+    fn rare_states_and_origins_name_their_partial_index() {
+        let mut sql = Sql::new(Backend::Sqlite);
+        let failed = sql.list(&RunQuery { state: Some(RunState::Failure), ..query() }, Text::Scan, "*", 51);
+        assert!(failed.contains("state IN ('failure', 'cancelled')"), "{failed}");
+        let mut sql = Sql::new(Backend::Sqlite);
+        let done = sql.list(&RunQuery { state: Some(RunState::Success), ..query() }, Text::Scan, "*", 51);
+        assert!(!done.contains(" IN "), "{done}");
+        let mut sql = Sql::new(Backend::Sqlite);
+        let scheduled = sql.list(&RunQuery { origin: Some(Origin::Schedule), ..query() }, Text::Scan, "*", 51);
+        assert!(scheduled.contains("origin NOT IN ('api', 'ui')"), "{scheduled}");
     }
 
     #[test]
