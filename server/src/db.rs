@@ -138,7 +138,7 @@ impl Db {
                 .connect_with(options.clone())
                 .await
                 .map_err(open_error)?;
-            let search = SearchPool::postgres(&options, search_connections).await.map_err(open_error)?;
+            let search = SearchPool::postgres(&options, search_connections);
             let connection = SqlxPostgresConnector::from_sqlx_postgres_pool(pool.clone());
             Ok(Db {
                 write: connection.clone(),

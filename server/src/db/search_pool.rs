@@ -122,7 +122,7 @@ impl SearchPool {
     }
 
     /// A PostgreSQL pool of `size` connections.
-    pub async fn postgres(options: &PgConnectOptions, size: u32) -> Result<SearchPool, sqlx::Error> {
+    pub fn postgres(options: &PgConnectOptions, size: u32) -> SearchPool {
         let size = size.max(1);
         let pool = PgPoolOptions::new()
             .max_connections(size)
@@ -131,7 +131,7 @@ impl SearchPool {
         let connection = SqlxPostgresConnector::from_sqlx_postgres_pool(pool);
         let slots =
             (0..size).map(|_| Slot { connection: connection.clone(), deadline: Arc::new(AtomicU64::new(0)) }).collect();
-        Ok(SearchPool::of(Backend::Postgres, slots))
+        SearchPool::of(Backend::Postgres, slots)
     }
 
     fn of(backend: Backend, slots: Vec<Slot>) -> SearchPool {

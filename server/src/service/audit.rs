@@ -42,7 +42,7 @@ impl Service {
     }
 
     /// The entry for what `principal` does, to be committed with the change it describes.
-    pub(super) fn audit_event(&self, principal: &Principal, action: AuditAction, entry: Entry) -> NewAuditEvent {
+    pub(super) fn audit_event(principal: &Principal, action: AuditAction, entry: Entry) -> NewAuditEvent {
         let actor = Actor { kind: principal.kind, name: principal.name.clone() };
         event(actor, &principal.from, action, entry)
     }

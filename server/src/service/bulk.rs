@@ -136,7 +136,7 @@ impl Service {
             .cancel_batch(batch, &message, |cancelled| {
                 let affected: Vec<RunId> =
                     cancelled.ended.iter().map(|ended| ended.id).chain(cancelled.flagged.iter().copied()).collect();
-                vec![self.batch_entry(principal, AuditAction::BulkCancel, described, batch.len(), &affected)]
+                vec![Self::batch_entry(principal, AuditAction::BulkCancel, described, batch.len(), &affected)]
             })
             .await?;
         let affected = (cancelled.ended.len() + cancelled.flagged.len()) as u64;
@@ -169,7 +169,7 @@ impl Service {
         }
         let originals: Vec<RunId> = starts.iter().filter_map(|start| start.rerun_of).collect();
         let mut entries = Self::start_entries(principal, &starts);
-        entries.push(self.batch_entry(principal, AuditAction::BulkRerun, described, batch.len(), &originals));
+        entries.push(Self::batch_entry(principal, AuditAction::BulkRerun, described, batch.len(), &originals));
         self.engine.rerun_batch(&starts, &entries, batch).await?;
         outcome.affected += starts.len() as u64;
         outcome.skipped += (batch.len() - starts.len()) as u64;
@@ -181,7 +181,6 @@ impl Service {
     /// The audit entry of one batch: the action's description, and which
     /// runs of the batch it changed.
     fn batch_entry(
-        &self,
         principal: &Principal,
         action: AuditAction,
         described: &serde_json::Value,
@@ -192,7 +191,7 @@ impl Service {
         detail["affected"] = affected.len().into();
         detail["skipped"] = (size - affected.len()).into();
         detail["runs"] = affected.iter().map(ToString::to_string).collect::<Vec<_>>().into();
-        self.audit_event(principal, action, Entry::default().detail(detail))
+        Self::audit_event(principal, action, Entry::default().detail(detail))
     }
 }
 
