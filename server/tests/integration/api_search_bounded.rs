@@ -1,6 +1,6 @@
 //! Searches are bounded: one that reads too many rows is stopped at its
 //! deadline and answered 422 (narrow it), while starts go on; text is
-//! found through the text index (FTS5 trigram, pg_trgm) by any three or
+//! found through the text index (FTS5 trigram, `pg_trgm`) by any three or
 //! more characters, in any case, and shorter text still works.
 
 use crate::common::http::Call;

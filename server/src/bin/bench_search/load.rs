@@ -48,10 +48,10 @@ async fn starts_per_second(
         }));
     }
     let ends: Arc<[AtomicUsize; 3]> = Arc::new(Default::default());
-    let mut searches = Vec::new();
+    let mut lookups = Vec::new();
     for index in 0..searchers {
         let (service, stop, ends) = (runtime.service.clone(), Arc::clone(&stop), Arc::clone(&ends));
-        searches.push(tokio::spawn(async move {
+        lookups.push(tokio::spawn(async move {
             let principal = Principal::new(ActorKind::Cli, "bench", Role::Viewer);
             let mut round = 0;
             while !stop.load(Ordering::Relaxed) {
@@ -74,9 +74,10 @@ async fn starts_per_second(
     let began = Instant::now();
     let before = started.load(Ordering::Relaxed);
     tokio::time::sleep(Duration::from_secs(seconds)).await;
+    #[allow(clippy::cast_precision_loss)]
     let rate = (started.load(Ordering::Relaxed) - before) as f64 / began.elapsed().as_secs_f64();
     stop.store(true, Ordering::Relaxed);
-    for task in callers.into_iter().chain(searches) {
+    for task in callers.into_iter().chain(lookups) {
         let _ = task.await;
     }
     (rate, [0, 1, 2].map(|end| ends[end].load(Ordering::Relaxed)))
