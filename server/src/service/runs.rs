@@ -102,8 +102,17 @@ impl Service {
             return self.cancel_external(run, principal).await;
         }
         let message = format!("Cancelled by {} before it started.", principal.name);
-        match self.engine.cancel(id, &message).await? {
-            CancelOutcome::Cancelled | CancelOutcome::Requested => self.find_run(id).await,
+        let outcome = self.engine.cancel(id, &message).await?;
+        match outcome {
+            CancelOutcome::Cancelled | CancelOutcome::Requested => match self.find_run(id).await {
+                // It ended and left a full history at once: answer with what
+                // the cancel did (a running run was asked to stop, as it was).
+                Err(ServiceError::NotFound(_)) if outcome == CancelOutcome::Cancelled => {
+                    Ok(Run { state: RunState::Cancelled, ..run })
+                }
+                Err(ServiceError::NotFound(_)) => Ok(run),
+                found => found,
+            },
             CancelOutcome::TooLate => Err(ServiceError::Conflict(format!(
                 "Run {id} has already ended ({}); only pending and running runs can be cancelled.",
                 self.find_run(id).await.map_or(RunState::Failure, |run| run.state)
