@@ -1,8 +1,9 @@
-//! The command line: `serve`, `worker`, `migrate`, `user`, `token`, `tasks`
-//! and `run`. [`main`] is the whole program; a team's own binary calls it
+//! The command line: `serve`, `worker`, `migrate`, `user`, `token`, `tasks`,
+//! `celery` and `run`. [`main`] is the whole program; a team's own binary calls it
 //! with its own task registry.
 
 mod accounts;
+mod celery;
 mod progress;
 mod run;
 mod serve;
@@ -41,6 +42,9 @@ enum Command {
     Token(TokenCommand),
     /// Lists the configured tasks.
     Tasks,
+    /// Asks the Celery cluster (`[celery]`).
+    #[command(subcommand)]
+    Celery(CeleryCommand),
     /// Starts a run of TASK.
     Run {
         /// The task's dotted path.
@@ -79,6 +83,12 @@ enum UserCommand {
     List,
     /// Deletes a user.
     Delete { name: String },
+}
+
+#[derive(Subcommand)]
+enum CeleryCommand {
+    /// Lists the tasks the workers have, and whether each is declared here.
+    Tasks,
 }
 
 #[derive(Subcommand)]
@@ -159,6 +169,7 @@ async fn dispatch(cli: Cli, registry: TaskRegistry) -> Result<(), CliError> {
         Command::User(command) => accounts::user(&runtime, command).await,
         Command::Token(command) => accounts::token(&runtime, command).await,
         Command::Tasks => run::list_tasks(&runtime),
+        Command::Celery(CeleryCommand::Tasks) => celery::tasks(&runtime).await,
         Command::Run { task, args, run_as, wait } => run::run(&runtime, &task, &args, run_as, wait).await,
     }
 }

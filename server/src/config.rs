@@ -4,11 +4,13 @@
 //! A bad config stops start-up with an error naming the key and where it
 //! came from (the file, or the variable).
 
+mod celery;
 mod duration;
 mod load;
 mod operations;
 mod values;
 
+pub use celery::CeleryConfig;
 pub use duration::ConfigDuration;
 pub use load::{ConfigError, ConfigSource, load};
 pub use operations::{AuditConfig, NotificationsConfig, NotifyOn, NotifyRule, SearchConfig};
@@ -55,6 +57,8 @@ pub struct Config {
     pub search: SearchConfig,
     pub audit: AuditConfig,
     pub notifications: NotificationsConfig,
+    /// The Celery cluster that `kind = "celery"` tasks run on.
+    pub celery: CeleryConfig,
     /// Per-task settings, and command and external tasks, by dotted path.
     pub tasks: BTreeMap<String, TaskConfig>,
     pub schedules: Vec<ScheduleConfig>,
@@ -80,6 +84,7 @@ impl Default for Config {
             search: SearchConfig::default(),
             audit: AuditConfig::default(),
             notifications: NotificationsConfig::default(),
+            celery: CeleryConfig::default(),
             tasks: BTreeMap::new(),
             schedules: Vec::new(),
         }
@@ -225,6 +230,8 @@ pub enum DeclaredKind {
     Command,
     /// Run by another system, which reports its runs through the API.
     External,
+    /// A Celery task, published to `[celery] broker_url`.
+    Celery,
 }
 
 /// `[tasks."dotted.path"]`: settings for a built-in task, or a command or
@@ -247,6 +254,16 @@ pub struct TaskConfig {
     pub max_attempts: Option<u32>,
     /// The wait before the first retry; it doubles for each further one.
     pub retry_backoff: Option<ConfigDuration>,
+    /// For Celery tasks: the name the workers registered (default: the path).
+    pub celery_name: Option<String>,
+    /// For Celery tasks: the queue (default: `celery.default_queue`).
+    pub queue: Option<String>,
+    /// For Celery tasks: the schema properties sent as positional
+    /// arguments, in order; the others go as keyword arguments.
+    pub positional: Vec<String>,
+    /// For Celery tasks: the exception class whose message is a handled
+    /// failure (default `TaskFailure`).
+    pub failure_exception: Option<String>,
     /// Whether notifications about this task's runs carry their arguments.
     /// Off by default: arguments may hold secrets (a webhook task's
     /// `Authorization` header, for one).

@@ -10,6 +10,7 @@
 //! - `leases`, `listener`, `running`: heartbeats, rescue of lost runs,
 //!   wake-ups, and the executions under way here;
 //! - `lifecycle`: the bookkeeping that every start and every end goes through;
+//! - `foreign`: runs of declared Celery tasks that other code sent;
 //! - `notifier`: webhooks told of failures (and, as configured, other ends);
 //! - `store`: every statement on runs, attempts, log lines and schedules;
 //! - `celery`: the wire side of the Celery runner (protocol, brokers, events,
@@ -30,6 +31,7 @@ pub mod task;
 mod bulk;
 mod executor;
 mod finisher;
+mod foreign;
 mod leases;
 mod lifecycle;
 mod listener;
@@ -52,7 +54,7 @@ pub use task::{TaskError, TaskFailure};
 pub use worker::WorkerPool;
 
 use crate::clock::now_micros;
-use crate::config::{Config, ScheduleConfig, WorkerConfig};
+use crate::config::{CeleryConfig, Config, ScheduleConfig, WorkerConfig};
 use crate::db::Db;
 use crate::metrics::Metrics;
 use crate::outbound::OutboundPolicy;
@@ -122,6 +124,8 @@ pub struct Shared {
     finished_runs: broadcast::Sender<Uuid>,
     /// The notifier, told of every end recorded here once it is spawned.
     notifier: OnceLock<notifier::Notifier>,
+    /// The Celery runner, once [`Engine::spawn_celery`] started it.
+    celery: OnceLock<Arc<celery::CeleryRunner>>,
     schedule_run_as: HashMap<String, String>,
 }
 
@@ -162,6 +166,7 @@ impl Engine {
             starter: Starter::spawn(weak.clone()),
             finished_runs: broadcast::channel(4096).0,
             notifier: OnceLock::new(),
+            celery: OnceLock::new(),
             schedule_run_as: schedules
                 .iter()
                 .filter_map(|schedule| Some((schedule.name.clone(), schedule.run_as.clone()?)))
@@ -180,6 +185,27 @@ impl Engine {
         let notifier = notifier::Notifier::spawn(self.shared.db.clone(), config)?;
         let _ = self.shared.notifier.set(notifier);
         Ok(())
+    }
+
+    /// Starts the Celery runner of `config.celery` (once; later calls change
+    /// nothing), and with `track_foreign` the recording of the declared
+    /// tasks that other code sends. Call it before [`Engine::spawn_workers`].
+    pub fn spawn_celery(&self, config: &CeleryConfig) -> Result<(), celery::CeleryError> {
+        if !config.is_on() || self.shared.celery.get().is_some() {
+            return Ok(());
+        }
+        let name = format!("task-starter {}", self.shared.worker_id);
+        let (runner, foreign) = celery::CeleryRunner::start(config, &name)?;
+        let _ = self.shared.celery.set(runner);
+        if let Some(foreign) = foreign {
+            tokio::spawn(foreign::record_loop(Arc::clone(&self.shared), foreign));
+        }
+        Ok(())
+    }
+
+    /// The Celery runner, when a broker is configured.
+    pub fn celery(&self) -> Option<&Arc<celery::CeleryRunner>> {
+        self.shared.celery.get()
     }
 
     /// Queues the notifications of the runs that ended here and stops

@@ -11,6 +11,8 @@ crate::named_enum! {
         Command = "command",
         /// Run by another system, which reports its runs here.
         External = "external",
+        /// A Celery task: published to the team's broker, run by its Python workers.
+        Celery = "celery",
     }
 }
 

@@ -27,6 +27,7 @@ pub async fn run(
     if !wait {
         return Ok(());
     }
+    super::serve::spawn_celery(runtime);
     let workers = runtime.engine.spawn_workers();
     let mut line = ProgressLine::new();
     let finished = runtime.service.wait(&principal, run.id, |run| line.show(run)).await;

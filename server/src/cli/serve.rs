@@ -14,7 +14,7 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
         .ensure_first_admin(password.as_deref())
         .await
         .map_err(crate::service::ServiceError::from)?;
-    spawn_notifier(&runtime);
+    spawn_helpers(&runtime);
     let workers = runtime.engine.spawn_workers();
     let scheduler =
         runtime.engine.spawn_scheduler(&runtime.config.schedules).await.map_err(crate::service::ServiceError::from)?;
@@ -50,7 +50,7 @@ pub async fn serve(runtime: Runtime) -> Result<(), CliError> {
 }
 
 pub async fn worker(runtime: Runtime) -> Result<(), CliError> {
-    spawn_notifier(&runtime);
+    spawn_helpers(&runtime);
     let workers = runtime.engine.spawn_workers();
     let trimmer = crate::heap::spawn_trimmer(runtime.metrics.clone(), runtime.engine.db().clone());
     println!("Worker {} is running.", runtime.engine.worker_id());
@@ -62,11 +62,20 @@ pub async fn worker(runtime: Runtime) -> Result<(), CliError> {
     Ok(())
 }
 
-/// Failure notifications for the runs that end in this process, and the
-/// delivery of the outbox's messages.
-fn spawn_notifier(runtime: &Runtime) {
+/// Failure notifications for the runs that end in this process, the
+/// delivery of the outbox's messages, and the Celery runner.
+fn spawn_helpers(runtime: &Runtime) {
     if let Err(error) = runtime.engine.spawn_notifier(&runtime.config) {
         tracing::error!(%error, "cannot send notifications");
+    }
+    spawn_celery(runtime);
+}
+
+/// The Celery runner, when `[celery]` names a broker; its runs wait in the
+/// queue (and say why in the log) when it cannot start.
+pub fn spawn_celery(runtime: &Runtime) {
+    if let Err(error) = runtime.engine.spawn_celery(&runtime.config.celery) {
+        tracing::error!(%error, "cannot start the Celery runner; Celery runs stay pending");
     }
 }
 

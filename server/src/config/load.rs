@@ -126,6 +126,84 @@ fn parse_value(text: &str) -> toml::Value {
         .unwrap_or_else(|| toml::Value::String(text.to_owned()))
 }
 
+/// The `[celery]` section: both URLs or neither, and sane bounds.
+fn check_celery(celery: &super::CeleryConfig) -> Result<(), (String, String)> {
+    let key = |field: &str| format!("celery.{field}");
+    match (&celery.broker_url, &celery.result_backend) {
+        (Some(_), None) => {
+            return Err((
+                key("result_backend"),
+                "the Celery runner reads results from a Redis result backend: set it (redis://host:port/db)".to_owned(),
+            ));
+        }
+        (None, Some(_)) => return Err((key("broker_url"), "is needed when result_backend is set".to_owned())),
+        _ => {}
+    }
+    // The URLs are parsed, never echoed: they may hold passwords.
+    if let Some(url) = &celery.broker_url
+        && let Err(error) = crate::engine::celery::url::BrokerUrl::parse(url)
+    {
+        return Err((key("broker_url"), error.to_string()));
+    }
+    if let Some(url) = &celery.result_backend
+        && let Err(error) = crate::engine::celery::url::RedisAddress::parse(url)
+    {
+        return Err((key("result_backend"), error.to_string()));
+    }
+    if celery.default_queue.is_empty() || celery.default_queue.len() > 255 {
+        return Err((key("default_queue"), "must be 1 to 255 bytes".to_owned()));
+    }
+    if celery.max_in_flight == 0 {
+        return Err((key("max_in_flight"), "must be at least 1".to_owned()));
+    }
+    if celery.poll_interval.0.as_millis() < 50 {
+        return Err((key("poll_interval"), "must be at least 50ms".to_owned()));
+    }
+    Ok(())
+}
+
+/// A Celery task's own keys: only on Celery tasks, with the runner on;
+/// names are bounded; retries belong to the Celery task itself.
+fn check_celery_task(config: &Config, task: &super::TaskConfig) -> Result<(), (&'static str, String)> {
+    let celery = task.kind == Some(DeclaredKind::Celery);
+    let set = [
+        ("celery_name", task.celery_name.is_some()),
+        ("queue", task.queue.is_some()),
+        ("positional", !task.positional.is_empty()),
+        ("failure_exception", task.failure_exception.is_some()),
+    ];
+    if !celery && let Some((field, _)) = set.iter().find(|(_, set)| *set) {
+        return Err((field, "only tasks with kind = \"celery\" have it".to_owned()));
+    }
+    if !celery {
+        return Ok(());
+    }
+    if !config.celery.is_on() {
+        return Err(("kind", "a Celery task needs [celery] broker_url and result_backend".to_owned()));
+    }
+    for (field, value) in
+        [("celery_name", &task.celery_name), ("queue", &task.queue), ("failure_exception", &task.failure_exception)]
+    {
+        if let Some(value) = value
+            && (value.is_empty() || value.len() > 255)
+        {
+            return Err((field, "must be 1 to 255 bytes".to_owned()));
+        }
+    }
+    if task.max_attempts.is_some_and(|attempts| attempts > 1) {
+        return Err((
+            "max_attempts",
+            "a Celery task retries as its Python code says (autoretry_for, self.retry); Task Starter follows the retries".to_owned(),
+        ));
+    }
+    for (index, name) in task.positional.iter().enumerate() {
+        if task.positional[..index].contains(name) {
+            return Err(("positional", format!("{name:?} is listed twice")));
+        }
+    }
+    Ok(())
+}
+
 /// Notification URLs are http(s) URLs (their values are never echoed: they
 /// hold secrets), a message is tried at least once, and a URL's queue holds
 /// at least one message.
@@ -203,8 +281,9 @@ fn check(config: &Config) -> Result<(), (String, String)> {
                     "a command task needs the program to run, e.g. [\"python3\", \"job.py\"]".to_owned(),
                 ));
             }
-            Some(DeclaredKind::External | DeclaredKind::Command) | None => {}
+            Some(DeclaredKind::External | DeclaredKind::Command | DeclaredKind::Celery) | None => {}
         }
+        check_celery_task(config, task).map_err(|(field, message)| (key(field), message))?;
         if task.kind != Some(DeclaredKind::Command) && !task.command.is_empty() {
             return Err((key("command"), "only tasks with kind = \"command\" have a command".to_owned()));
         }
@@ -218,6 +297,7 @@ fn check(config: &Config) -> Result<(), (String, String)> {
         }
     }
     check_notifications(&config.notifications)?;
+    check_celery(&config.celery)?;
     for (index, path) in config.search.indexed_arguments.iter().enumerate() {
         if let Err(error) = types::ArgumentMatch::parse(path, "0") {
             return Err((format!("search.indexed_arguments[{index}]"), error));

@@ -2,6 +2,8 @@
 //! of Rust tasks and the config (settings, command and external tasks, and
 //! which tasks are shown). Only catalog tasks can be started or tracked.
 
+use super::celery::CeleryTask;
+use super::celery::declared::DEFAULT_FAILURE_EXCEPTION;
 use super::command::CommandSpec;
 use super::registry::{TaskFn, TaskRegistry};
 use super::schema::{ArgumentsValidator, default_arguments};
@@ -18,6 +20,8 @@ pub enum Runner {
     Command(Arc<CommandSpec>),
     /// Never run here: another system reports its runs.
     External,
+    /// Published to the Celery broker and followed to its end.
+    Celery(Arc<CeleryTask>),
 }
 
 /// One task as the engine and the service see it.
@@ -31,6 +35,12 @@ pub struct CatalogTask {
 }
 
 impl CatalogTask {
+    /// Whether its runs go to a Celery cluster (and come back to the
+    /// history, however long ago they were handed off).
+    pub fn is_celery(&self) -> bool {
+        matches!(self.runner, Runner::Celery(_))
+    }
+
     /// Every way `arguments` breaks the task's schema (empty when they fit).
     pub fn check_arguments(&self, arguments: &serde_json::Value) -> Vec<FieldError> {
         self.validator.check(arguments)
@@ -93,6 +103,19 @@ impl Catalog {
                     })),
                 ),
                 Some(DeclaredKind::External) => (TaskKind::External, Runner::External),
+                Some(DeclaredKind::Celery) => (
+                    TaskKind::Celery,
+                    Runner::Celery(Arc::new(CeleryTask {
+                        name: settings.celery_name.clone().unwrap_or_else(|| path.clone()),
+                        queue: settings.queue.clone().unwrap_or_else(|| config.celery.default_queue.clone()),
+                        positional: settings.positional.clone(),
+                        failure_exception: settings
+                            .failure_exception
+                            .clone()
+                            .unwrap_or_else(|| DEFAULT_FAILURE_EXCEPTION.to_owned()),
+                        time_limit: settings.timeout.map(|timeout| timeout.0),
+                    })),
+                ),
                 None if known.iter().any(|(known_path, _)| known_path == path) => continue,
                 None => {
                     return Err(CatalogError {
@@ -149,9 +172,25 @@ impl Catalog {
         self.shown.iter().filter_map(|path| self.tasks.get(path))
     }
 
-    /// The paths whose runs this server's workers can execute.
+    /// The paths whose runs this server's workers execute in process.
     pub fn runnable_paths(&self) -> Vec<String> {
-        self.list().filter(|task| !matches!(task.runner, Runner::External)).map(|task| task.info.path.clone()).collect()
+        self.list()
+            .filter(|task| matches!(task.runner, Runner::Function(_) | Runner::Command(_)))
+            .map(|task| task.info.path.clone())
+            .collect()
+    }
+
+    /// The paths of Celery tasks, whose runs the Celery runner follows.
+    pub fn celery_paths(&self) -> Vec<String> {
+        self.list().filter(|task| task.is_celery()).map(|task| task.info.path.clone()).collect()
+    }
+
+    /// The Celery task whose registered name is `name`.
+    pub fn celery_task(&self, name: &str) -> Option<(&Arc<CatalogTask>, &CeleryTask)> {
+        self.list().find_map(|task| match &task.runner {
+            Runner::Celery(celery) if celery.name == name => Some((task, celery.as_ref())),
+            _ => None,
+        })
     }
 
     /// How many runs of `path` are kept (the global default for unknown paths).

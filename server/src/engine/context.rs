@@ -31,6 +31,10 @@ pub type ProgressReport = (Option<f64>, Option<String>);
 pub trait RunReporter: Send + Sync {
     async fn progress(&self, claim: Claim, fraction: Option<f64>, message: Option<String>);
     async fn log(&self, claim: Claim, level: &str, message: String);
+    /// Records that the run was handed to another system to execute.
+    async fn hand_off(&self, claim: Claim);
+    /// Whether an earlier execution handed the run off already.
+    async fn handed_off(&self, claim: Claim) -> bool;
 }
 
 /// Everything a running task can know and do about its run.
@@ -157,6 +161,18 @@ impl TaskContext {
             let notice = format!("The log is full ({MAX_LOG_LINES} lines); later lines are not kept.");
             self.inner.reporter.log(self.inner.claim, "warn", notice).await;
         }
+    }
+
+    /// Records that the run now executes elsewhere (its message is on a
+    /// Celery broker), so that whoever follows it after a restart does not
+    /// send it again.
+    pub async fn hand_off(&self) {
+        self.inner.reporter.hand_off(self.inner.claim).await;
+    }
+
+    /// Whether an earlier execution of this run handed it off already.
+    pub async fn handed_off(&self) -> bool {
+        self.inner.reporter.handed_off(self.inner.claim).await
     }
 
     /// Whether someone asked to cancel this run. Check it between steps.

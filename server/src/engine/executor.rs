@@ -101,6 +101,15 @@ fn task_future(
             Box::pin(async move { run_command(&spec, context).await })
         }
         Runner::External => crash("external", "runs of external tasks are reported, not run here".to_owned()),
+        // The Celery worker holds the time limit: a task queued long is not late.
+        Runner::Celery(celery) => {
+            let Some(runner) = shared.celery.get().cloned() else {
+                return (crash("celery", "this server has no [celery] broker".to_owned()), None, default_backoff);
+            };
+            let (celery, context) = (Arc::clone(celery), context.clone());
+            let future: BoxFuture<'static, TaskResult> = Box::pin(async move { runner.run(&celery, context).await });
+            return (future, None, task.retry_backoff);
+        }
     };
     (future, task.timeout, task.retry_backoff)
 }

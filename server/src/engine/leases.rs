@@ -59,7 +59,8 @@ pub async fn rescue_once(engine: &Arc<Shared>) -> Result<usize, StoreError> {
     if lost.is_empty() {
         return Ok(0);
     }
-    let rescued = store::rescue(&engine.db, &lost, now_micros()).await?;
+    let elsewhere = |task: &str| engine.catalog.get(task).is_some_and(|task| task.is_celery());
+    let rescued = store::rescue(&engine.db, &lost, elsewhere, now_micros()).await?;
     for ended in &rescued {
         let Some(run) = lost.iter().find(|run| RunId(run.id) == ended.id) else { continue };
         tracing::warn!(run = %run.id, task = %run.task, worker = ?run.lease_owner, state = %ended.state, "rescued a run of a lost worker");

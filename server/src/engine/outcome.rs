@@ -62,6 +62,9 @@ pub fn settle(outcome: Outcome, facts: &AttemptFacts<'_>) -> Settlement {
             Some(("cancelled".to_owned(), "Cancelled on request; the task did not stop by itself in time.".to_owned())),
         ),
         Outcome::Returned(Err(TaskError::Crash { kind, message })) => Ending::Crash(kind, message),
+        Outcome::Returned(Err(TaskError::Cancelled(message))) => {
+            Ending::Done(RunState::Cancelled, None, Some(("cancelled".to_owned(), message)))
+        }
         Outcome::Panicked(message) => Ending::Crash("panic".to_owned(), message),
         Outcome::TimedOut(limit) => {
             Ending::Crash("timeout".to_owned(), format!("Stopped after running longer than {}s.", limit.as_secs_f64()))

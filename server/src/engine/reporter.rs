@@ -1,5 +1,5 @@
-//! Writes what tasks report (progress, log lines) to the database, fenced on
-//! the execution's claim. A failed write is logged and forgotten: a task
+//! Writes what tasks report (progress, log lines, hand-offs) to the
+//! database, fenced on the execution's claim. A failed write is logged and forgotten: a task
 //! never fails because its progress could not be saved.
 
 use super::context::RunReporter;
@@ -29,6 +29,22 @@ impl RunReporter for DbReporter {
             Ok(true) => {}
             Ok(false) => tracing::debug!(run = %claim.run, "a log line of a run whose claim was lost; not saved"),
             Err(error) => tracing::warn!(run = %claim.run, %error, "could not save a run's log line"),
+        }
+    }
+
+    async fn hand_off(&self, claim: Claim) {
+        if let Err(error) = store::hand_off(&self.db, &self.owner, claim, now_micros()).await {
+            tracing::warn!(run = %claim.run, %error, "could not mark a run as handed off; a restart may send it again");
+        }
+    }
+
+    async fn handed_off(&self, claim: Claim) -> bool {
+        match store::handed_off(&self.db, claim.run).await {
+            Ok(handed) => handed,
+            Err(error) => {
+                tracing::warn!(run = %claim.run, %error, "could not read whether a run was handed off; sending it");
+                false
+            }
         }
     }
 }

@@ -70,8 +70,4 @@ impl RunningRuns {
     pub fn len(&self) -> usize {
         self.with(|map| map.len())
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
 }

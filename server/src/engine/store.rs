@@ -35,11 +35,11 @@ pub use error::StoreError;
 pub use external::{Report, apply_report};
 pub use finish::{Settlement, finish};
 pub use history::trim_history;
-pub use insert::insert_runs;
+pub use insert::{insert_handed_off, insert_runs};
 pub use lease::{LostRun, Renewed, heartbeat, lost_runs, requeue_owned, rescue};
 pub use presets::{Written, delete_preset, find_preset, insert_preset, list_presets, update_preset};
 pub use recent::recent_arguments;
-pub use reports::{log, progress};
+pub use reports::{hand_off, handed_off, log, progress};
 pub use schedules::{
     StoredSchedule, due_schedules, find_schedule, fire_tick, list_schedules, next_tick, record_run_now, set_paused,
     sync_schedules,

@@ -29,6 +29,9 @@ pub enum TaskError {
     Failure(String),
     /// A crash: the run gets no result; kind and message are kept for View info.
     Crash { kind: String, message: String },
+    /// The system that ran it stopped it (a Celery revoke): the run ends
+    /// cancelled, the message kept for View info.
+    Cancelled(String),
 }
 
 impl TaskError {

@@ -5,7 +5,7 @@
 //! running tasks a grace period, then re-queues what is left.
 
 use super::executor::Executor;
-use super::store;
+use super::store::{self, Settlement};
 use super::{Shared, finisher, leases, listener};
 use crate::clock::now_micros;
 use std::sync::Arc;
@@ -18,17 +18,39 @@ use tokio::task::JoinHandle;
 /// the rescuers, once the leases expire.
 const FINISHER_GRACE: Duration = Duration::from_secs(10);
 
-/// The executions of one pool and the slots they take.
+/// The executions of one pool, the slots they take, and the tasks it claims.
 struct Pool {
     executor: Arc<Executor>,
     slots: Arc<Semaphore>,
+    paths: Vec<String>,
+}
+
+impl Pool {
+    fn new(engine: &Arc<Shared>, finished: &mpsc::Sender<Settlement>, slots: usize, paths: Vec<String>) -> Arc<Pool> {
+        Arc::new(Pool {
+            slots: Arc::new(Semaphore::new(slots)),
+            executor: Arc::new(Executor {
+                engine: Arc::clone(engine),
+                finished: finished.clone(),
+                slot_freed: Notify::new(),
+            }),
+            paths,
+        })
+    }
+
+    /// Slots taken by executions under way.
+    fn busy(&self, slots: usize) -> usize {
+        slots.saturating_sub(self.slots.available_permits())
+    }
 }
 
 /// A running worker pool; [`WorkerPool::shutdown`] stops it gracefully.
 pub struct WorkerPool {
     pool: Arc<Pool>,
+    /// The Celery runs' pool: many slots, since a run there only waits.
+    celery: Option<(Arc<Pool>, usize)>,
     stop: watch::Sender<bool>,
-    claim_loop: JoinHandle<()>,
+    claim_loops: Vec<JoinHandle<()>>,
     finisher: JoinHandle<()>,
     helpers: Vec<JoinHandle<()>>,
 }
@@ -36,10 +58,13 @@ pub struct WorkerPool {
 impl WorkerPool {
     pub(super) fn spawn(engine: Arc<Shared>) -> WorkerPool {
         let (finished, settlements) = mpsc::channel(engine.settings.concurrency.max(64) * 2);
-        let pool = Arc::new(Pool {
-            slots: Arc::new(Semaphore::new(engine.settings.concurrency)),
-            executor: Arc::new(Executor { engine: Arc::clone(&engine), finished, slot_freed: Notify::new() }),
-        });
+        let pool = Pool::new(&engine, &finished, engine.settings.concurrency, engine.catalog.runnable_paths());
+        let celery_paths = engine.catalog.celery_paths();
+        let celery =
+            engine.celery.get().filter(|_| !celery_paths.is_empty()).map(|runner| {
+                (Pool::new(&engine, &finished, runner.max_in_flight, celery_paths), runner.max_in_flight)
+            });
+        drop(finished);
         let (stop, stopped) = watch::channel(false);
         let mut helpers = vec![
             tokio::spawn(leases::heartbeat_loop(Arc::clone(&engine), stopped.clone())),
@@ -48,25 +73,35 @@ impl WorkerPool {
         if let Some(listen) = listener::spawn(&engine) {
             helpers.push(listen);
         }
+        let mut claim_loops = vec![tokio::spawn(claim_loop(Arc::clone(&pool), stopped.clone()))];
+        if let Some((celery, _)) = &celery {
+            claim_loops.push(tokio::spawn(claim_loop(Arc::clone(celery), stopped)));
+        }
         WorkerPool {
-            claim_loop: tokio::spawn(claim_loop(Arc::clone(&pool), stopped)),
+            claim_loops,
             finisher: tokio::spawn(finisher::run(Arc::clone(&engine), settlements)),
             pool,
+            celery,
             stop,
             helpers,
         }
     }
 
     /// Stops claiming, waits up to the shutdown grace for running tasks,
-    /// stops the rest and puts their runs back in the queue.
+    /// stops the rest and puts their runs back in the queue. Celery runs
+    /// are not waited for: they run on the Celery workers, and whoever
+    /// claims them next follows them.
     pub async fn shutdown(self) {
-        let WorkerPool { pool, stop, claim_loop, finisher, helpers } = self;
+        let WorkerPool { pool, celery, stop, claim_loops, finisher, helpers } = self;
         let engine = Arc::clone(&pool.executor.engine);
         let _ = stop.send(true);
-        let _ = claim_loop.await;
+        for claim_loop in claim_loops {
+            let _ = claim_loop.await;
+        }
         let grace = engine.settings.shutdown_grace;
+        let celery_busy = || celery.as_ref().map_or(0, |(celery, slots)| celery.busy(*slots));
         let waited = tokio::time::timeout(grace, async {
-            while !engine.running.is_empty() {
+            while engine.running.len() > celery_busy() {
                 tokio::time::sleep(Duration::from_millis(20)).await;
             }
         })
@@ -80,7 +115,11 @@ impl WorkerPool {
         engine.running.abort_all();
         let all = u32::try_from(engine.settings.concurrency).unwrap_or(u32::MAX);
         let _ = tokio::time::timeout(Duration::from_secs(5), pool.slots.acquire_many(all)).await;
-        drop(pool);
+        if let Some((celery, slots)) = &celery {
+            let all = u32::try_from(*slots).unwrap_or(u32::MAX);
+            let _ = tokio::time::timeout(Duration::from_secs(5), celery.slots.acquire_many(all)).await;
+        }
+        drop((pool, celery));
         if tokio::time::timeout(FINISHER_GRACE, finisher).await.is_err() {
             tracing::error!("could not record the last outcomes in time; they come back when their leases expire");
         }
@@ -99,7 +138,7 @@ impl WorkerPool {
 
 async fn claim_loop(pool: Arc<Pool>, mut stop: watch::Receiver<bool>) {
     let engine = Arc::clone(&pool.executor.engine);
-    let runnable = engine.catalog.runnable_paths();
+    let runnable = &pool.paths;
     let settings = &engine.settings;
     loop {
         if *stop.borrow() {
@@ -113,7 +152,7 @@ async fn claim_loop(pool: Arc<Pool>, mut stop: watch::Receiver<bool>) {
             }
         }
         let now = now_micros();
-        let claimed = store::claim(&engine.db, &engine.worker_id, &runnable, free, now, settings.lease).await;
+        let claimed = store::claim(&engine.db, &engine.worker_id, runnable, free, now, settings.lease).await;
         match claimed {
             Ok(runs) => {
                 let full = runs.len() == free;

@@ -3,6 +3,7 @@
 
 pub mod celery;
 pub mod http;
+pub mod proxy;
 pub mod tasks;
 pub mod webhooks;
 

@@ -25,6 +25,7 @@ mod db_memory;
 
 mod celery_broker;
 mod celery_reconnect;
+mod celery_runs;
 
 mod engine_cancel;
 mod engine_fencing;

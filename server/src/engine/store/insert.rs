@@ -42,6 +42,21 @@ pub async fn insert_runs(db: &Db, runs: &[NewRun], audit: &[NewAuditEvent]) -> R
     Ok(())
 }
 
+/// Inserts a run that another system already executes (a Celery task that
+/// other code sent), marked as handed off in the same transaction, so that
+/// whoever claims it follows it and never sends it again.
+pub async fn insert_handed_off(db: &Db, run: &NewRun) -> Result<(), StoreError> {
+    let transaction = db.write.begin().await?;
+    insert_rows(db, &transaction, std::slice::from_ref(run)).await?;
+    let mark = "INSERT INTO run_handoffs (run_id, handed_at) VALUES ($1, $2)";
+    transaction
+        .execute_raw(crate::db::statement(db.backend, mark, vec![run.id.0.into(), run.created_at.into()]))
+        .await?;
+    notify_work(db, &transaction).await?;
+    transaction.commit().await?;
+    Ok(())
+}
+
 /// The INSERTs alone, inside the caller's transaction.
 pub async fn insert_rows(db: &Db, connection: &impl ConnectionTrait, runs: &[NewRun]) -> Result<(), StoreError> {
     let values: Vec<Vec<Value>> = runs.iter().map(row_values).collect();

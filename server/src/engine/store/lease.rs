@@ -77,11 +77,12 @@ pub struct LostRun {
 
 impl LostRun {
     /// Where the run goes now: cancelled if that was asked, pending if it has
-    /// attempts left, failure otherwise.
-    pub fn next_state(&self) -> RunState {
+    /// attempts left or executes elsewhere (`handed_off`: a Celery run, which
+    /// the next claim follows rather than runs again), failure otherwise.
+    pub fn next_state(&self, handed_off: bool) -> RunState {
         if self.cancel_requested {
             RunState::Cancelled
-        } else if self.attempt < self.max_attempts {
+        } else if self.attempt < self.max_attempts || handed_off {
             RunState::Pending
         } else {
             RunState::Failure
@@ -103,9 +104,16 @@ pub async fn lost_runs(db: &Db) -> Result<Vec<LostRun>, StoreError> {
 
 /// Takes back `lost` runs. Each update checks that the run is still running
 /// under the same attempt and the same expired lease, so among racing
-/// rescuers exactly one wins. Returns the runs this call rescued; `now` (this
-/// host's clock) is when those that end, ended.
-pub async fn rescue(db: &Db, lost: &[LostRun], now: i64) -> Result<Vec<Ended>, StoreError> {
+/// rescuers exactly one wins. `elsewhere` says which tasks' runs execute on
+/// another system (they go back to the queue to be followed again).
+/// Returns the runs this call rescued; `now` (this host's clock) is when
+/// those that end, ended.
+pub async fn rescue(
+    db: &Db,
+    lost: &[LostRun],
+    elsewhere: impl Fn(&str) -> bool,
+    now: i64,
+) -> Result<Vec<Ended>, StoreError> {
     let transaction = db.write.begin().await?;
     let sql = format!(
         "UPDATE runs SET state = $1, run_after = $2, finished_at = $3, error_kind = $4, error_message = $5, \
@@ -118,7 +126,7 @@ pub async fn rescue(db: &Db, lost: &[LostRun], now: i64) -> Result<Vec<Ended>, S
     let mut attempts = Vec::new();
     for run in lost {
         let owner = run.lease_owner.clone().unwrap_or_default();
-        let state = run.next_state();
+        let state = run.next_state(elsewhere(&run.task));
         let message =
             format!("The worker {owner} stopped renewing its lease (killed, stalled, or its machine was lost).");
         let kind = if state == RunState::Cancelled { "cancelled" } else { "worker_lost" };

@@ -204,3 +204,63 @@ impl Drop for Worker {
         let _ = self.child.wait();
     }
 }
+
+/// The Celery tasks of `tasks.py` as Task Starter declares them, under
+/// `tests.celery.*`, on this test's queue.
+pub fn runner_config(env: &CeleryEnv) -> task_starter::config::Config {
+    use task_starter::config::{ConfigDuration, DeclaredKind, TaskConfig};
+    let mut config = crate::common::test_config();
+    config.celery.broker_url = Some(env.broker_url.clone());
+    config.celery.result_backend = Some(env.backend_url.clone());
+    config.celery.default_queue.clone_from(&env.queue);
+    config.celery.key_prefix.clone_from(&env.key_prefix);
+    config.celery.poll_interval = ConfigDuration::millis(100);
+    let declare = |name: &str, positional: &[&str]| TaskConfig {
+        kind: Some(DeclaredKind::Celery),
+        celery_name: Some(format!("tasks.{name}")),
+        positional: positional.iter().map(|name| (*name).to_owned()).collect(),
+        history: Some(50),
+        ..TaskConfig::default()
+    };
+    for (name, positional) in [
+        ("add", &["a", "b"][..]),
+        ("echo", &["first", "second"][..]),
+        ("fail_handled", &["message"][..]),
+        ("crash", &[][..]),
+        ("sleep", &["seconds"][..]),
+        ("whoami", &[][..]),
+        ("not_there", &[][..]),
+    ] {
+        config.tasks.insert(format!("tests.celery.{name}"), declare(name, positional));
+    }
+    config
+}
+
+/// Task Starter with the Celery runner of `config` and a worker pool.
+pub async fn runner_app(
+    database: crate::common::Database,
+    config: task_starter::config::Config,
+) -> crate::common::TestApp {
+    let mut app = crate::common::TestApp::with_config(database, config.clone(), false).await;
+    app.runtime.engine.spawn_celery(&config.celery).unwrap();
+    app.workers = Some(app.runtime.engine.spawn_workers());
+    app
+}
+
+/// Sends `name` with `args` from Python, as the team's own code would
+/// (`app.send_task`); returns the Celery task id.
+pub fn send_from_python(env: &CeleryEnv, name: &str, args: &str) -> String {
+    let app = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/celery");
+    let script =
+        format!("from tasks import app; print(app.send_task({name:?}, args={args}, queue={:?}).id)", env.queue);
+    let output = Command::new(venv().join("bin/python"))
+        .current_dir(&app)
+        .args(["-c", &script])
+        .env("CELERY_BROKER_URL", &env.broker_url)
+        .env("CELERY_RESULT_BACKEND", &env.backend_url)
+        .env("CELERY_KEY_PREFIX", &env.key_prefix)
+        .output()
+        .expect("python runs");
+    assert!(output.status.success(), "send_task failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+}
