@@ -1,11 +1,13 @@
 // Playwright drives Debian's Chromium (/usr/bin/chromium; no browser is
 // downloaded) against the real server, which `webServer` starts on a free
-// port with a fresh SQLite database and the built-in config.
+// port with a fresh SQLite database and the built-in config plus two Celery
+// tasks, whose worker `celery.ts` starts.
 import { defineConfig } from "@playwright/test";
 import { execSync } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { writeConfig } from "./celery";
 
 // Worker processes load this file again; the environment keeps their values equal.
 process.env.E2E_PORT ??= execSync(
@@ -19,8 +21,11 @@ const targetDir = process.env.CARGO_TARGET_DIR ?? join(root, "target");
 const server = process.env.E2E_SERVER_BIN ?? join(targetDir, "debug", "task-starter");
 const baseURL = `http://127.0.0.1:${process.env.E2E_PORT}`;
 
+const config = writeConfig(process.env.E2E_DATA as string);
+
 export default defineConfig({
   testDir: "./tests",
+  globalSetup: "./celery.ts",
   outputDir: "./test-results",
   timeout: 60_000,
   expect: { timeout: 15_000 },
@@ -48,7 +53,7 @@ export default defineConfig({
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
   webServer: {
-    command: `${server} serve`,
+    command: `${server} serve --config ${config}`,
     url: `${baseURL}/healthz`,
     timeout: 60_000,
     reuseExistingServer: false,

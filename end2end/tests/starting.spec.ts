@@ -95,3 +95,16 @@ test("Reset to defaults fills the editor from the schema", async ({ page }) => {
   await page.getByRole("button", { name: "Format" }).click();
   await expect(page.getByLabel("Arguments (JSON)")).toHaveValue('{\n  "number": 1\n}');
 });
+
+test("a Celery task started from the form ends Success, and a failure shows its message", async ({ page }) => {
+  await openTask(page, "examples.celery.add");
+  await writeArguments(page, '{"a": 55, "b": 66}');
+  const sum = await startTask(page);
+  await expect(sum.locator(".badge")).toHaveText(/Success/, { timeout: 45_000 });
+  await expect(sum.locator(".run-result")).toHaveText("121");
+  await openTask(page, "examples.celery.fail");
+  await writeArguments(page, '{"message": "customer 42 is unknown"}');
+  const failed = await startTask(page);
+  await expect(failed.locator(".badge")).toHaveText(/Failure/, { timeout: 45_000 });
+  await expect(failed.locator(".run-result")).toHaveText("customer 42 is unknown");
+});

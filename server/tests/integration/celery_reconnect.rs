@@ -128,3 +128,15 @@ async fn after_rabbitmq_closes_the_connections_publishing_works_and_the_event_fe
     ));
     assert_eq!(count, "2", "both tasks are on the queue");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_quiet_redis_event_feed_stays_subscribed_past_its_ping() {
+    // Database 15: nothing else of the tests publishes there.
+    let broker = Broker::new("redis://127.0.0.1:6379/15", "", TIMEOUT).unwrap();
+    let mut events = broker.events(100);
+    assert_eq!(tokio::time::timeout(TIMEOUT, events.recv()).await.unwrap(), Some(EventFeed::Connected));
+    // The feed pings after 15 quiet seconds; a ping it misread would end
+    // the subscription and say Connected again.
+    let quiet = tokio::time::timeout(std::time::Duration::from_secs(18), events.recv()).await;
+    assert!(quiet.is_err(), "the feed resubscribed after its ping: {quiet:?}");
+}

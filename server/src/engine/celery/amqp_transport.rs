@@ -8,8 +8,10 @@
 //! exchange of the same name), every publish is `mandatory` (an unroutable
 //! message comes back and is reported) and confirmed by the broker.
 //!
-//! One connection and channel serve the publishes, one at a time; after an
-//! error they are dropped and made again on the next call.
+//! A few connections, each with one channel, serve the publishes, one at a
+//! time each: a confirm waits for RabbitMQ's disk, so publishes on several
+//! channels at once share its writes. After an error a connection is
+//! dropped and made again on the next call.
 
 use super::amqp_confirms::{Confirm, ConfirmForwarder};
 use super::amqp_fields::properties;
@@ -24,11 +26,14 @@ use amqprs::channel::{
 use amqprs::connection::{Connection, OpenConnectionArguments};
 use std::collections::HashSet;
 use std::future::Future;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 use tokio::sync::{Mutex, mpsc};
 
 /// Seconds between AMQP heartbeats: a dead peer is noticed within two.
 const HEARTBEAT_SECONDS: u16 = 30;
+/// Connections publishing at once (opened as publishes need them).
+const SESSIONS: usize = 8;
 
 /// A RabbitMQ server used as a Celery broker.
 pub struct AmqpTransport {
@@ -36,7 +41,9 @@ pub struct AmqpTransport {
     timeout: Duration,
     /// Shown by RabbitMQ as the connections' `connection_name`.
     name: String,
-    session: Mutex<Option<Session>>,
+    sessions: Vec<Mutex<Option<Session>>>,
+    /// Where the next publish starts looking for a free session.
+    next: AtomicUsize,
 }
 
 /// The open connection, its confirm-mode channel, and what it declared.
@@ -67,7 +74,13 @@ impl std::fmt::Display for Target<'_> {
 
 impl AmqpTransport {
     pub fn new(address: AmqpAddress, timeout: Duration, name: &str) -> AmqpTransport {
-        AmqpTransport { address, timeout, name: name.to_owned(), session: Mutex::new(None) }
+        AmqpTransport {
+            address,
+            timeout,
+            name: name.to_owned(),
+            sessions: (0..SESSIONS).map(|_| Mutex::new(None)).collect(),
+            next: AtomicUsize::new(0),
+        }
     }
 
     pub fn address(&self) -> &AmqpAddress {
@@ -92,7 +105,7 @@ impl AmqpTransport {
     /// A kept connection that turns out dead (RabbitMQ restarted or closed
     /// it since) is replaced once at once, so that costs no failed call.
     async fn publish(&self, target: Target<'_>, message: &Outgoing) -> Result<(), CeleryError> {
-        let mut slot = self.session.lock().await;
+        let mut slot = self.free_session().await;
         let kept = slot.is_some();
         let mut result = self.publish_on(&mut slot, target, message).await;
         if result.is_err() {
@@ -108,6 +121,26 @@ impl AmqpTransport {
             }
         }
         result
+    }
+
+    /// A session no one is publishing on, preferring open ones; else the
+    /// next one in turn, once it is free.
+    async fn free_session(&self) -> tokio::sync::MutexGuard<'_, Option<Session>> {
+        let start = self.next.fetch_add(1, Ordering::Relaxed);
+        let mut closed = None;
+        for offset in 0..SESSIONS {
+            let index = (start + offset) % SESSIONS;
+            if let Ok(guard) = self.sessions[index].try_lock() {
+                if guard.is_some() {
+                    return guard;
+                }
+                closed = closed.or(Some(guard));
+            }
+        }
+        match closed {
+            Some(guard) => guard,
+            None => self.sessions[start % SESSIONS].lock().await,
+        }
     }
 
     async fn publish_on(

@@ -52,7 +52,8 @@ pub async fn redis_feed(redis: Arc<RedisTransport>, sender: mpsc::Sender<EventFe
                             }
                         }
                         () = tokio::time::sleep(PING_WHEN_QUIET) => {
-                            let ping = tokio::time::timeout(redis.timeout(), sink.ping::<String>()).await;
+                            // A subscribed connection answers ["pong", ""], not +PONG.
+                            let ping = tokio::time::timeout(redis.timeout(), sink.ping::<redis::Value>()).await;
                             if !matches!(ping, Ok(Ok(_))) {
                                 break;
                             }
