@@ -1,4 +1,4 @@
-// The Celery side of the end-to-end tests: a config that adds two Celery
+// The Celery side of the end-to-end tests: a config that adds three Celery
 // tasks of server/tests/celery/tasks.py to the built-in config, and a real
 // Celery worker (from the test virtualenv that .ci/install-test-tools
 // makes) on Redis databases 13 and 14 with a key prefix of this run's own.
@@ -47,6 +47,11 @@ celery_name = "tasks.fail_handled"
 description = "Raises TaskFailure with the message on a Celery worker."
 positional = ["message"]
 arguments_schema = { type = "object", properties = { message = { type = "string" } } }
+
+[tasks."examples.celery.missing"]
+kind = "celery"
+celery_name = "tasks.not_there"
+description = "Declared here, but no worker has it."
 `;
   // [celery] and the tasks go before the schedules (TOML: tables after arrays of tables are fine).
   const file = join(data, "config.toml");

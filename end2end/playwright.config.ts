@@ -1,6 +1,6 @@
 // Playwright drives Debian's Chromium (/usr/bin/chromium; no browser is
 // downloaded) against the real server, which `webServer` starts on a free
-// port with a fresh SQLite database and the built-in config plus two Celery
+// port with a fresh SQLite database and the built-in config plus three Celery
 // tasks, whose worker `celery.ts` starts.
 import { defineConfig } from "@playwright/test";
 import { execSync } from "node:child_process";

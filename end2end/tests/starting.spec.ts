@@ -108,3 +108,13 @@ test("a Celery task started from the form ends Success, and a failure shows its 
   await expect(failed.locator(".badge")).toHaveText(/Failure/, { timeout: 45_000 });
   await expect(failed.locator(".run-result")).toHaveText("customer 42 is unknown");
 });
+
+test("a declared Celery task that no worker has is flagged in the task list", async ({ page }) => {
+  const tasks = page.getByRole("navigation", { name: "Tasks" });
+  // The workers are asked every few seconds until one answers.
+  await expect(async () => {
+    await page.reload();
+    await expect(tasks.getByRole("link", { name: /examples\.celery\.missing/ })).toContainText("no worker", { timeout: 1_000 });
+  }).toPass({ timeout: 45_000 });
+  await expect(tasks.getByRole("link", { name: /examples\.celery\.add/ })).not.toContainText("no worker");
+});

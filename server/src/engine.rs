@@ -203,9 +203,14 @@ impl Engine {
         Ok(())
     }
 
-    /// The Celery runner, when a broker is configured.
-    pub fn celery(&self) -> Option<&Arc<celery::CeleryRunner>> {
-        self.shared.celery.get()
+    /// `task` as the API shows it now: a Celery task that no answering
+    /// worker has is flagged.
+    pub fn task_info(&self, task: &CatalogTask) -> types::Task {
+        let mut info = task.info.clone();
+        if let (catalog::Runner::Celery(celery), Some(runner)) = (&task.runner, self.shared.celery.get()) {
+            info.no_worker = runner.lacks(&celery.name);
+        }
+        info
     }
 
     /// Queues the notifications of the runs that ended here and stops

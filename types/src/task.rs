@@ -36,6 +36,9 @@ pub struct Task {
     pub max_attempts: u32,
     /// A run is stopped after this long.
     pub timeout_ms: Option<u64>,
+    /// A Celery task that none of the workers that answered has registered.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub no_worker: bool,
 }
 
 /// `{"tasks": [...]}`

@@ -105,6 +105,9 @@ fn TaskList(tasks: Vec<Task>, selected: Option<String>) -> impl IntoView {
                                     <a href=format!("/?task={}", crate::components::encode_query(&task.path)) aria-current=current>
                                         <span class="task-path">{task.path.clone()}</span>
                                         <span class=format!("tag tag-{}", task.kind.as_str())>{task.kind.as_str()}</span>
+                                        {task.no_worker.then(|| view! {
+                                            <span class="tag tag-no-worker" title="No Celery worker that answered has this task">"no worker"</span>
+                                        })}
                                     </a>
                                 </li>
                             }

@@ -231,6 +231,7 @@ fn make_task(
         kind,
         max_attempts,
         timeout_ms: timeout.map(|timeout| u64::try_from(timeout.as_millis()).unwrap_or(u64::MAX)),
+        no_worker: false,
     };
     Ok(CatalogTask {
         info,

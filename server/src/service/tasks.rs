@@ -10,12 +10,12 @@ impl Service {
     /// The tasks the config shows, in its order.
     pub fn list_tasks(&self, principal: &Principal) -> Result<Vec<Task>, ServiceError> {
         require(principal, Role::Viewer)?;
-        Ok(self.engine.catalog().list().map(|task| task.info.clone()).collect())
+        Ok(self.engine.catalog().list().map(|task| self.engine.task_info(task)).collect())
     }
 
     pub fn task(&self, principal: &Principal, path: &str) -> Result<Task, ServiceError> {
         require(principal, Role::Viewer)?;
-        Ok(self.catalog_task(path)?.info.clone())
+        Ok(self.engine.task_info(self.catalog_task(path)?))
     }
 
     pub(super) fn catalog_task(&self, path: &str) -> Result<&Arc<CatalogTask>, ServiceError> {

@@ -186,3 +186,39 @@ on_both_brokers!(a_restart_follows_what_was_sent_and_sends_it_no_second_time, |k
         workers.shutdown().await;
     }
 });
+
+on_both_brokers!(a_declared_task_that_no_worker_has_is_flagged, |kind| async move {
+    let env = CeleryEnv::new(kind, "runs-registered");
+    let _worker = env.worker();
+    let app = runner_app(Database::Sqlite, runner_config(&env)).await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let tasks = app.service().list_tasks(&admin()).unwrap();
+        let flagged = |path: &str| tasks.iter().find(|task| task.path == path).unwrap().no_worker;
+        if flagged("tests.celery.not_there") {
+            assert!(!flagged("tests.celery.add"), "the worker has tasks.add");
+            break;
+        }
+        assert!(tokio::time::Instant::now() < deadline, "tests.celery.not_there was never flagged");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+});
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_processes_on_one_postgres_send_and_settle_each_run_once() {
+    let env = CeleryEnv::new(BrokerKind::Redis, "runs-two-processes");
+    let _worker = env.worker_with(&["--without-heartbeat", "--concurrency=2"]);
+    let app = runner_app(Database::Postgres, runner_config(&env)).await;
+    let (second, _) = app.second(runner_config(&env), false);
+    second.engine.spawn_celery(&runner_config(&env).celery).unwrap();
+    let second_workers = second.engine.spawn_workers();
+    let starts = (0..30).map(|n| start(&app, "tests.celery.add", json!({"a": n, "b": 0})));
+    let ids = futures::future::join_all(starts).await;
+    for (n, id) in ids.iter().enumerate() {
+        let run = app.finished(*id).await;
+        assert_eq!((run.state, run.result), (RunState::Success, Some(n.to_string())));
+        let log = log_of(&app, *id).await;
+        assert_eq!(log.matches("Sent to").count(), 1, "{log}");
+    }
+    second_workers.shutdown().await;
+}

@@ -16,7 +16,8 @@ use super::tracker::{Observation, Tracker};
 use crate::config::CeleryConfig;
 use crate::engine::context::TaskContext;
 use crate::engine::task::{TaskError, TaskResult};
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -29,6 +30,14 @@ const ENABLE_EVENTS_EVERY: Duration = Duration::from_secs(5);
 const EVENT_BACKLOG: usize = 10_000;
 /// Foreign tasks held for recording before more are dropped.
 const FOREIGN_BACKLOG: usize = 10_000;
+/// What the runs page shows of a run on the broker that no worker began.
+const QUEUED: &str = "Queued on Celery, waiting for a worker";
+/// How often the workers are asked which tasks they have (sooner while
+/// none has answered).
+const REGISTERED_EVERY: Duration = Duration::from_secs(30);
+const REGISTERED_RETRY: Duration = Duration::from_secs(3);
+/// How long they get to answer.
+const REGISTERED_WITHIN: Duration = Duration::from_secs(2);
 /// The longest pause between two tries of an unavailable broker.
 const MAX_BROKER_PAUSE: Duration = Duration::from_secs(5);
 
@@ -40,6 +49,9 @@ pub struct CeleryRunner {
     broker_wait: Duration,
     /// Runs followed at once by this process.
     pub max_in_flight: usize,
+    /// The task names the workers that answered last have; `None` until
+    /// some answered.
+    registered: Arc<RwLock<Option<HashSet<String>>>>,
     loops: Vec<JoinHandle<()>>,
 }
 
@@ -87,7 +99,10 @@ impl CeleryRunner {
                 }
             }));
         }
+        let registered = Arc::new(RwLock::new(None));
+        loops.push(tokio::spawn(ask_registered(broker.clone(), Arc::clone(&registered))));
         let runner = CeleryRunner {
+            registered,
             broker,
             backend,
             tracker,
@@ -98,9 +113,11 @@ impl CeleryRunner {
         Ok((Arc::new(runner), foreign))
     }
 
-    /// The broker, for remote control (`registered`).
-    pub fn broker(&self) -> &Broker {
-        &self.broker
+    /// Whether the workers that answered lately lack the task `name`
+    /// (false while none answered: then nobody knows).
+    pub fn lacks(&self, name: &str) -> bool {
+        let registered = self.registered.read().unwrap_or_else(PoisonError::into_inner);
+        registered.as_ref().is_some_and(|names| !names.contains(name))
     }
 
     /// Runs `task` for the context's run: sends it unless an earlier
@@ -120,6 +137,7 @@ impl CeleryRunner {
                 .map_err(|message| TaskError::crash("arguments", message))?;
             self.publish(&message, &context).await?;
             context.hand_off().await;
+            context.progress(None, QUEUED).await;
             context.log(format!("Sent to the Celery queue {:?}; waiting for a worker.", task.queue)).await;
         }
         let mut revoked = false;
@@ -157,7 +175,6 @@ impl CeleryRunner {
             let error = match self.broker.publish(message).await {
                 Ok(()) => {
                     if waiting {
-                        context.progress(None, "").await;
                         context.log("The broker is back; the task was sent.").await;
                     }
                     return Ok(());
@@ -194,6 +211,8 @@ impl CeleryRunner {
 /// The run's outcome, with the traceback kept in its log and a word when a
 /// revoke came too late to stop it.
 async fn ended(outcome: TaskResult, state: &TaskState, revoked: bool, context: &TaskContext) -> TaskResult {
+    // The queued note ends with the run, even when no start was seen.
+    context.progress(None, "").await;
     if let TaskState::Failure(exception) = state
         && let Some(traceback) = &exception.traceback
         && matches!(outcome, Err(TaskError::Crash { .. }))
@@ -209,10 +228,7 @@ async fn ended(outcome: TaskResult, state: &TaskState, revoked: bool, context: &
 /// Log lines for the states on the way: started, retrying, custom states.
 async fn progress(state: &TaskState, started: &mut bool, context: &TaskContext) {
     match state {
-        TaskState::Started { hostname, .. } if !*started => {
-            *started = true;
-            context.log(format!("Started on {}.", hostname.as_deref().unwrap_or("a worker"))).await;
-        }
+        TaskState::Started { hostname, .. } => started_on(hostname.as_deref(), started, context).await,
         TaskState::Retry(exception) => {
             context.log_at("warn", format!("Retrying after {}.", exception.summary())).await;
         }
@@ -226,15 +242,38 @@ async fn logged_event(event: &TaskEvent, started: &mut bool, context: &TaskConte
     let worker = event.hostname.as_deref().unwrap_or("a worker");
     match event.kind {
         TaskEventKind::Received => context.log(format!("Received by {worker}.")).await,
-        TaskEventKind::Started if !*started => {
-            *started = true;
-            context.log(format!("Started on {worker}.")).await;
-        }
+        TaskEventKind::Started => started_on(Some(worker), started, context).await,
         TaskEventKind::Retried => {
             let reason = event.exception.as_deref().unwrap_or("an exception");
             context.log_at("warn", format!("Retrying after {reason}.")).await;
         }
         TaskEventKind::Rejected => context.log_at("warn", format!("Rejected by {worker}.")).await,
         _ => {}
+    }
+}
+
+/// Once: the run's log says where it started, and the queued note goes.
+async fn started_on(worker: Option<&str>, started: &mut bool, context: &TaskContext) {
+    if !*started {
+        *started = true;
+        context.progress(None, "").await;
+        context.log(format!("Started on {}.", worker.unwrap_or("a worker"))).await;
+    }
+}
+
+/// Keeps `registered` up to date with what the workers answer.
+async fn ask_registered(broker: Broker, registered: Arc<RwLock<Option<HashSet<String>>>>) {
+    loop {
+        let answered = match broker.registered(REGISTERED_WITHIN).await {
+            Ok(workers) if !workers.is_empty() => Some(workers.into_values().flatten().collect()),
+            Ok(_) => None,
+            Err(error) => {
+                tracing::debug!(%error, "could not ask the Celery workers which tasks they have");
+                None
+            }
+        };
+        let pause = if answered.is_some() { REGISTERED_EVERY } else { REGISTERED_RETRY };
+        *registered.write().unwrap_or_else(PoisonError::into_inner) = answered;
+        tokio::time::sleep(pause).await;
     }
 }
