@@ -41,7 +41,8 @@ impl SiteAssets {
     /// The module script that loads the wasm and hydrates the page.
     pub fn boot_script(&self) -> String {
         format!(
-            "import init, {{ hydrate }} from {js:?}; init({{ module_or_path: {wasm:?} }}).then(() => hydrate());",
+            "requestAnimationFrame(() => setTimeout(() => import({js:?}).then(({{ default: init, hydrate }}) => \
+             init({{ module_or_path: {wasm:?} }}).then(() => hydrate())), 0));",
             js = self.js_href(),
             wasm = self.wasm_href()
         )
@@ -57,7 +58,7 @@ mod tests {
         let assets = SiteAssets { js: "a.1.js".to_owned(), wasm: "a.2.wasm".to_owned(), css: "a.3.css".to_owned() };
         assert_eq!(
             assets.boot_script(),
-            r#"import init, { hydrate } from "/pkg/a.1.js"; init({ module_or_path: "/pkg/a.2.wasm" }).then(() => hydrate());"#
+            r#"requestAnimationFrame(() => setTimeout(() => import("/pkg/a.1.js").then(({ default: init, hydrate }) => init({ module_or_path: "/pkg/a.2.wasm" }).then(() => hydrate())), 0));"#
         );
     }
 }
