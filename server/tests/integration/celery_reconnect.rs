@@ -139,4 +139,23 @@ async fn a_quiet_redis_event_feed_stays_subscribed_past_its_ping() {
     // the subscription and say Connected again.
     let quiet = tokio::time::timeout(std::time::Duration::from_secs(18), events.recv()).await;
     assert!(quiet.is_err(), "the feed resubscribed after its ping: {quiet:?}");
+    // And it still hears events after the ping.
+    let id = Uuid::new_v4().to_string();
+    let event = json!({"type": "task-started", "uuid": id, "hostname": "celery@quiet", "timestamp": 1.0e9});
+    let body = base64::engine::general_purpose::STANDARD.encode(event.to_string());
+    let envelope = json!({"body": body, "content-encoding": "utf-8", "content-type": "application/json",
+        "headers": {"hostname": "celery@quiet"}, "properties": {"body_encoding": "base64", "delivery_info":
+        {"exchange": "celeryev", "routing_key": "task.started"}, "delivery_mode": 1, "priority": 0,
+        "delivery_tag": Uuid::new_v4().to_string()}});
+    let client = redis::Client::open("redis://127.0.0.1:6379/15").unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let _: i64 = redis::cmd("PUBLISH")
+        .arg("/15.celeryev/task.started")
+        .arg(envelope.to_string())
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    let heard = tokio::time::timeout(TIMEOUT, events.recv()).await.expect("an event after the ping");
+    let Some(EventFeed::Task(event)) = heard else { panic!("{heard:?}") };
+    assert_eq!(event.task_id, id);
 }
