@@ -42,11 +42,14 @@ test("all runs matching a search are cancelled after a confirmation with the cou
   await startTask(page);
   await startTask(page);
 
-  await page.goto("/runs?task=examples.tasks.countdown&state=running");
-  await hydrated(page);
-  await expect.poll(() => page.locator("tr.run").count(), { message: "both countdowns are running" }).toBeGreaterThanOrEqual(2);
-  await page.reload();
-  await hydrated(page);
+  // The page lists what was running when it loaded: the second run may
+  // still have been pending then, so look again until both are in.
+  const running = async () => {
+    await page.goto("/runs?task=examples.tasks.countdown&state=running");
+    await hydrated(page);
+    return page.locator("tr.run").count();
+  };
+  await expect.poll(running, { message: "both countdowns are running" }).toBeGreaterThanOrEqual(2);
   const count = await page.locator("tr.run").count();
   await page.getByRole("button", { name: "Choose all matching this search" }).click();
   await expect(page.getByRole("region", { name: "Bulk actions" })).toContainText(`All ${count} runs matching this search are chosen.`);
