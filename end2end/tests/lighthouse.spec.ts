@@ -1,0 +1,26 @@
+// Lighthouse on the console's first pages, as a report: the scores and
+// timings go to the test's output and attachments; nothing is asserted of
+// them (timings belong to benchmarks). It fails only if Lighthouse cannot
+// run or reports no performance score.
+import { expect, test } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { signIn } from "./support";
+
+test("Lighthouse reports the first load of /login, / and /runs", async ({ page, baseURL }, testInfo) => {
+  test.setTimeout(240_000);
+  await signIn(page);
+  const session = (await page.context().cookies()).find((cookie) => cookie.name.endsWith("ts_session"));
+  expect(session, "signed in").toBeTruthy();
+  const output = execFileSync("node", [join(__dirname, "..", "lighthouse.mjs"), baseURL!, `${session!.name}=${session!.value}`], {
+    encoding: "utf8",
+    timeout: 220_000,
+  });
+  const pages = output.trim().split("\n").map((line) => JSON.parse(line));
+  await testInfo.attach("lighthouse.json", { body: JSON.stringify(pages, null, 2), contentType: "application/json" });
+  for (const report of pages) {
+    console.log(`lighthouse ${report.path}: performance ${report.performance}, FCP ${report.fcp} ms, LCP ${report.lcp} ms, TBT ${report.tbt} ms, LCP element ${report.lcpElement}`);
+    expect(typeof report.performance, `${report.path} has a performance score`).toBe("number");
+  }
+  expect(pages.map((report) => report.path)).toEqual(["/login", "/", "/runs"]);
+});
