@@ -79,6 +79,8 @@ impl Tracker {
     /// Reads the backend for every followed task each `interval` (sooner
     /// when woken), for as long as the process runs.
     pub async fn poll_loop(self: Arc<Self>, backend: Arc<ResultBackend>, interval: Duration) {
+        // An outage is told once when it starts and once when it ends.
+        let mut failing = false;
         loop {
             tokio::select! {
                 () = tokio::time::sleep(interval) => {}
@@ -89,8 +91,17 @@ impl Tracker {
                 continue;
             }
             match backend.states(&ids).await {
-                Ok(states) => self.deliver(ids.into_iter().zip(states)),
-                Err(error) => tracing::warn!(%error, tasks = ids.len(), "could not read the Celery result backend"),
+                Ok(states) => {
+                    if std::mem::take(&mut failing) {
+                        tracing::info!("the Celery result backend answers again");
+                    }
+                    self.deliver(ids.into_iter().zip(states));
+                }
+                Err(error) if !failing => {
+                    failing = true;
+                    tracing::warn!(%error, tasks = ids.len(), "cannot read the Celery result backend; trying again");
+                }
+                Err(_) => {}
             }
             tokio::time::sleep(MIN_POLL_GAP).await;
         }
