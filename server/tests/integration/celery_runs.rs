@@ -230,3 +230,17 @@ async fn two_processes_on_one_postgres_send_and_settle_each_run_once() {
     }
     second_workers.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_sent_by_other_code_is_recorded_on_postgres_too() {
+    let env = CeleryEnv::new(BrokerKind::Redis, "runs-foreign-pg");
+    let _worker = env.worker();
+    let app = runner_app(Database::Postgres, runner_config(&env)).await;
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    // Unicode, and a NUL that PostgreSQL's text cannot hold (kept as the repr).
+    let id: uuid::Uuid = send_from_python(&env, "tasks.echo", r#"("é ✓", "a\x00b")"#).parse().unwrap();
+    let run = app.finished(RunId(id)).await;
+    assert_eq!((run.state, run.origin), (RunState::Success, Origin::External));
+    assert_eq!(run.arguments["kwargs"], json!({}));
+    assert!(run.arguments["args"].as_str().is_some_and(|repr| repr.contains("é ✓")), "{}", run.arguments);
+}
