@@ -3,6 +3,7 @@
 //! declared here, then the declared tasks that no worker has.
 
 use super::CliError;
+use crate::engine::catalog::Runner;
 use crate::engine::celery::Broker;
 use crate::runtime::Runtime;
 use std::collections::BTreeMap;
@@ -34,12 +35,11 @@ pub async fn tasks(runtime: &Runtime) -> Result<(), CliError> {
         };
         println!("{name}\t{declared}\t({} worker(s))", on.len());
     }
-    for path in catalog.celery_paths() {
-        let Some(crate::engine::catalog::Runner::Celery(task)) = catalog.get(&path).map(|task| &task.runner) else {
-            continue;
-        };
-        if !seen.contains_key(task.name.as_str()) {
-            println!("{}\tdeclared as {path}, but no worker has it", task.name);
+    for task in catalog.list() {
+        if let Runner::Celery(celery) = &task.runner
+            && !seen.contains_key(celery.name.as_str())
+        {
+            println!("{}\tdeclared as {}, but no worker has it", celery.name, task.info.path);
         }
     }
     Ok(())

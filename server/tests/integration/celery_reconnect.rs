@@ -30,6 +30,27 @@ async fn kill_connections_on_db_12() -> usize {
     ids.len()
 }
 
+/// Publishes a worker's `task-started` event as kombu does on Redis
+/// database `db` (at `url`); returns the task id it names.
+async fn publish_started_event(url: &str, db: u8) -> String {
+    let id = Uuid::new_v4().to_string();
+    let event = json!({"type": "task-started", "uuid": id, "hostname": "celery@elsewhere", "timestamp": 1.0e9});
+    let body = base64::engine::general_purpose::STANDARD.encode(event.to_string());
+    let envelope = json!({"body": body, "content-encoding": "utf-8", "content-type": "application/json",
+        "headers": {"hostname": "celery@elsewhere"}, "properties": {"body_encoding": "base64", "delivery_info":
+        {"exchange": "celeryev", "routing_key": "task.started"}, "delivery_mode": 1, "priority": 0,
+        "delivery_tag": Uuid::new_v4().to_string()}});
+    let client = redis::Client::open(url).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
+    let _: i64 = redis::cmd("PUBLISH")
+        .arg(format!("/{db}.celeryev/task.started"))
+        .arg(envelope.to_string())
+        .query_async(&mut connection)
+        .await
+        .unwrap();
+    id
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn after_redis_drops_the_connections_publishing_works_and_the_event_feed_comes_back() {
     let queue = format!("ts.reconnect-{}", Uuid::new_v4().simple());
@@ -47,24 +68,12 @@ async fn after_redis_drops_the_connections_publishing_works_and_the_event_feed_c
     assert_eq!(again, Some(EventFeed::Connected), "the caller learns it may have missed events");
 
     // A worker's event, as kombu publishes it, arrives on the new subscription.
-    let id = Uuid::new_v4().to_string();
-    let event = json!({"type": "task-started", "uuid": id, "hostname": "celery@elsewhere", "timestamp": 1.0e9});
-    let body = base64::engine::general_purpose::STANDARD.encode(event.to_string());
-    let envelope = json!({"body": body, "content-encoding": "utf-8", "content-type": "application/json",
-        "headers": {"hostname": "celery@elsewhere"}, "properties": {"body_encoding": "base64", "delivery_info":
-        {"exchange": "celeryev", "routing_key": "task.started"}, "delivery_mode": 1, "priority": 0,
-        "delivery_tag": Uuid::new_v4().to_string()}});
-    let client = redis::Client::open(BROKER).unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let _: i64 = redis::cmd("PUBLISH")
-        .arg("/12.celeryev/task.started")
-        .arg(envelope.to_string())
-        .query_async(&mut connection)
-        .await
-        .unwrap();
+    let id = publish_started_event(BROKER, 12).await;
     let Some(EventFeed::Task(event)) = tokio::time::timeout(TIMEOUT, events.recv()).await.unwrap() else { panic!() };
     assert_eq!((event.kind, event.task_id.as_str()), (TaskEventKind::Started, id.as_str()));
 
+    let client = redis::Client::open(BROKER).unwrap();
+    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
     let length: i64 = redis::cmd("LLEN").arg(&queue).query_async(&mut connection).await.unwrap();
     assert_eq!(length, 2, "both tasks are on the queue");
     let _: i64 = redis::cmd("DEL").arg(&queue).query_async(&mut connection).await.unwrap();
@@ -140,21 +149,7 @@ async fn a_quiet_redis_event_feed_stays_subscribed_past_its_ping() {
     let quiet = tokio::time::timeout(std::time::Duration::from_secs(18), events.recv()).await;
     assert!(quiet.is_err(), "the feed resubscribed after its ping: {quiet:?}");
     // And it still hears events after the ping.
-    let id = Uuid::new_v4().to_string();
-    let event = json!({"type": "task-started", "uuid": id, "hostname": "celery@quiet", "timestamp": 1.0e9});
-    let body = base64::engine::general_purpose::STANDARD.encode(event.to_string());
-    let envelope = json!({"body": body, "content-encoding": "utf-8", "content-type": "application/json",
-        "headers": {"hostname": "celery@quiet"}, "properties": {"body_encoding": "base64", "delivery_info":
-        {"exchange": "celeryev", "routing_key": "task.started"}, "delivery_mode": 1, "priority": 0,
-        "delivery_tag": Uuid::new_v4().to_string()}});
-    let client = redis::Client::open("redis://127.0.0.1:6379/15").unwrap();
-    let mut connection = client.get_multiplexed_async_connection().await.unwrap();
-    let _: i64 = redis::cmd("PUBLISH")
-        .arg("/15.celeryev/task.started")
-        .arg(envelope.to_string())
-        .query_async(&mut connection)
-        .await
-        .unwrap();
+    let id = publish_started_event("redis://127.0.0.1:6379/15", 15).await;
     let heard = tokio::time::timeout(TIMEOUT, events.recv()).await.expect("an event after the ping");
     let Some(EventFeed::Task(event)) = heard else { panic!("{heard:?}") };
     assert_eq!(event.task_id, id);

@@ -151,7 +151,7 @@ async fn bench(broker: &str, runs: usize) -> Result<(), String> {
     let working = Instant::now();
     let backend = task_starter::engine::celery::ResultBackend::new(BACKEND, &prefix, Duration::from_secs(5))
         .map_err(|error| error.to_string())?;
-    let ids: Vec<String> = sqlx_ids(&db).await?;
+    let ids: Vec<String> = run_ids(&db).await?;
     let done_on_cluster = loop {
         let states = backend.states(&ids).await.map_err(|error| error.to_string())?;
         if states.iter().all(|state| matches!(state, task_starter::engine::celery::TaskState::Success { .. })) {
@@ -175,7 +175,7 @@ async fn bench(broker: &str, runs: usize) -> Result<(), String> {
     Ok(())
 }
 
-async fn sqlx_ids(db: &Db) -> Result<Vec<String>, String> {
+async fn run_ids(db: &Db) -> Result<Vec<String>, String> {
     let rows = db
         .read
         .query_all_raw(statement(db.backend, "SELECT id FROM runs", Vec::new()))

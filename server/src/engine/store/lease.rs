@@ -77,12 +77,12 @@ pub struct LostRun {
 
 impl LostRun {
     /// Where the run goes now: cancelled if that was asked, pending if it has
-    /// attempts left or executes elsewhere (`handed_off`: a Celery run, which
-    /// the next claim follows rather than runs again), failure otherwise.
-    pub fn next_state(&self, handed_off: bool) -> RunState {
+    /// attempts left or executes elsewhere (a Celery run, which the next
+    /// claim sends or follows), failure otherwise.
+    pub fn next_state(&self, executes_elsewhere: bool) -> RunState {
         if self.cancel_requested {
             RunState::Cancelled
-        } else if self.attempt < self.max_attempts || handed_off {
+        } else if self.attempt < self.max_attempts || executes_elsewhere {
             RunState::Pending
         } else {
             RunState::Failure

@@ -66,7 +66,7 @@ pub async fn hand_off(db: &Db, owner: &str, claim: Claim, at: i64) -> Result<(),
 /// Whether the run was handed to another system already.
 pub async fn handed_off(db: &Db, run: RunId) -> Result<bool, StoreError> {
     let sql = "SELECT 1 AS one FROM run_handoffs WHERE run_id = $1";
-    Ok(db.write.query_one_raw(statement(db.backend, sql, vec![run.0.into()])).await?.is_some())
+    Ok(db.read.query_one_raw(statement(db.backend, sql, vec![run.0.into()])).await?.is_some())
 }
 
 fn attempt(claim: Claim) -> i32 {
