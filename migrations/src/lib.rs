@@ -13,6 +13,7 @@ mod m20261202_000005_create_audit;
 mod m20261204_000006_bounded_search;
 mod m20261204_000007_notification_outbox;
 mod m20261205_000008_run_handoffs;
+mod m20261205_000009_claim_by_task;
 
 /// The statements that make PostgreSQL's text index when `pg_trgm` can be
 /// made; they change nothing when it is there, or cannot be.
@@ -33,6 +34,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261204_000006_bounded_search::Migration),
             Box::new(m20261204_000007_notification_outbox::Migration),
             Box::new(m20261205_000008_run_handoffs::Migration),
+            Box::new(m20261205_000009_claim_by_task::Migration),
         ]
     }
 }

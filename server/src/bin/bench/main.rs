@@ -13,7 +13,8 @@
 //!
 //! With `--http`, the HTTP figures instead (see `http`; needs `wrk`):
 //! `cargo run --release -p task-starter --bin bench -- --http --database sqlite`
-//! (`--figures middleware,run,history,ids,start,healthz,login` for some).
+//! (`--figures middleware,run,history,ids,start,healthz,login` for some;
+//! without `--http`, `--figures per-call,bulk,peer,latency`).
 //! With `--memory`, the resident memory of a `serve` process after 20,000
 //! and 1,000,000 runs started through its API instead (see `memory`; needs
 //! `wrk` and the `task-starter` binary beside this one). With
@@ -84,6 +85,8 @@ struct Options {
     /// `--sign-in-memory`: `serve`'s memory around a burst of wrong passwords.
     sign_in_memory: bool,
     peers: std::path::PathBuf,
+    /// `--figures`: the figures to measure by key; all when empty.
+    figures: Vec<String>,
 }
 
 fn options() -> Result<Options, String> {
@@ -101,6 +104,7 @@ fn options() -> Result<Options, String> {
         memory: None,
         sign_in_memory: false,
         peers: std::path::PathBuf::from("target/peers"),
+        figures: Vec::new(),
     };
     let mut load = http::Load { only: Vec::new(), seconds: 8, connections: 32, threads: 2 };
     let mut wants_http = false;
@@ -140,13 +144,14 @@ fn options() -> Result<Options, String> {
                 load.connections = value()?.parse().map_err(|_| "--connections takes a number")?;
             }
             "--peers" => options.peers = value()?.into(),
-            "--figures" => load.only = value()?.split(',').map(str::to_owned).collect(),
+            "--figures" => options.figures = value()?.split(',').map(str::to_owned).collect(),
             other => {
                 return Err(format!("unknown option {other}; see the top of server/src/bin/bench/main.rs"));
             }
         }
     }
     options.memory = wants_memory.then_some(checkpoints);
+    load.only.clone_from(&options.figures);
     options.http = wants_http.then_some(load);
     Ok(options)
 }
@@ -376,16 +381,33 @@ async fn bench(options: Options) -> Result<(), String> {
         }
         return Ok(());
     }
+    engine_figures(&options).await
+}
+
+/// The engine's figures (`--figures per-call,bulk,latency,peer` for some).
+async fn engine_figures(options: &Options) -> Result<(), String> {
     let runs = options.runs;
+    let wants = |key: &str| options.figures.is_empty() || options.figures.iter().any(|figure| figure == key);
     println!("# {} runs per figure, median of {}; {} latency samples", runs, options.repeat, options.samples);
     for kind in options.databases.clone() {
-        let per_call =
-            measure(&kind, &options, |runtime, _| async move { start_per_call(&runtime, runs).await }).await?;
-        println!("{kind:<8} start per call, until success   {:>9.0} runs/s", median(per_call.clone()));
-        let bulk = measure(&kind, &options, |runtime, _| async move { bulk_start(&runtime, runs).await }).await?;
-        println!("{kind:<8} bulk start, then drain          {:>9.0} runs/s", median(bulk.clone()));
-        if kind == "postgres" {
-            beside_graphile(&options, median(per_call.clone()), median(bulk)).await?;
+        let mut per_call = f64::NAN;
+        let mut bulk = f64::NAN;
+        if wants("per-call") {
+            let rates =
+                measure(&kind, options, |runtime, _| async move { start_per_call(&runtime, runs).await }).await?;
+            per_call = median(rates);
+            println!("{kind:<8} start per call, until success   {per_call:>9.0} runs/s");
+        }
+        if wants("bulk") {
+            let rates = measure(&kind, options, |runtime, _| async move { bulk_start(&runtime, runs).await }).await?;
+            bulk = median(rates);
+            println!("{kind:<8} bulk start, then drain          {bulk:>9.0} runs/s");
+        }
+        if kind == "postgres" && wants("peer") {
+            beside_graphile(options, per_call, bulk).await?;
+        }
+        if !wants("latency") {
+            continue;
         }
         let samples = options.samples;
         let single = Options { repeat: 1, ..options.clone() };
@@ -444,7 +466,8 @@ async fn beside_graphile(options: &Options, per_call: f64, bulk: f64) -> Result<
             rates.push(rate?);
         }
         let theirs = median(rates);
-        println!("graphile {what:<31} {theirs:>9.0} jobs/s   ours {:.2}×", ours / theirs);
+        let ratio = if ours.is_nan() { String::new() } else { format!("   ours {:.2}×", ours / theirs) };
+        println!("graphile {what:<31} {theirs:>9.0} jobs/s{ratio}");
     }
     Ok(())
 }

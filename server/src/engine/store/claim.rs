@@ -1,7 +1,8 @@
 //! Claiming pending runs: one statement marks up to N of them running under
-//! this worker's lease and returns them. PostgreSQL skips rows other workers
-//! hold (`FOR UPDATE SKIP LOCKED`); SQLite's single writer makes the
-//! statement atomic by itself. The lease runs on the database's clock.
+//! this worker's lease and returns them, oldest due first. PostgreSQL skips
+//! rows other workers hold (`FOR UPDATE SKIP LOCKED`); SQLite's single
+//! writer makes the statement atomic by itself. The lease runs on the
+//! database's clock.
 
 use super::convert;
 use super::error::StoreError;
@@ -42,21 +43,34 @@ pub async fn claim(
     if tasks.is_empty() || limit == 0 {
         return Ok(Vec::new());
     }
-    let lock = match db.backend {
-        Backend::Postgres => " FOR UPDATE SKIP LOCKED",
-        Backend::Sqlite => "",
-    };
     let db_now = now_micros_sql(db.backend);
+    let due = match db.backend {
+        // Each task's oldest due runs, read in order from its own part of
+        // `runs_pending_to_claim` (skipping rows other workers hold), then
+        // the oldest of them all. A task's part is read only as far as the
+        // batch, whatever the planner believes of the backlog.
+        Backend::Postgres => format!(
+            "SELECT due.id FROM (VALUES {tasks}) AS wanted (task) CROSS JOIN LATERAL \
+             (SELECT id, run_after, created_at FROM runs WHERE state = '{pending}' AND task = wanted.task \
+             AND run_after <= {db_now} ORDER BY run_after, created_at LIMIT $4 FOR UPDATE SKIP LOCKED) AS due \
+             ORDER BY due.run_after, due.created_at LIMIT $4",
+            pending = RunState::Pending.as_str(),
+            tasks = (0..tasks.len()).map(|index| format!("(${}::text)", index + 5)).collect::<Vec<_>>().join(", "),
+        ),
+        // SQLite's one writer makes the statement atomic by itself.
+        Backend::Sqlite => format!(
+            "SELECT id FROM runs WHERE state = '{pending}' AND run_after <= {db_now} AND task IN ({tasks}) \
+             ORDER BY run_after, created_at LIMIT $4",
+            pending = RunState::Pending.as_str(),
+            tasks = placeholders(5, tasks.len()),
+        ),
+    };
     let sql = format!(
         "UPDATE runs SET state = '{running}', attempt = attempt + 1, lease_owner = $1, \
-         lease_expires_at = {db_now} + $2, started_at = COALESCE(started_at, $3) \
-         WHERE id IN (SELECT id FROM runs WHERE state = '{pending}' AND run_after <= {db_now} AND task IN ({tasks}) \
-         ORDER BY run_after, created_at LIMIT $4{lock}) \
+         lease_expires_at = {db_now} + $2, started_at = COALESCE(started_at, $3) WHERE id IN ({due}) \
          RETURNING id, task, arguments, started_by_kind, started_by_name, run_as, attempt, max_attempts, run_after, \
          started_at, cancel_requested",
         running = RunState::Running.as_str(),
-        pending = RunState::Pending.as_str(),
-        tasks = placeholders(5, tasks.len()),
     );
     let mut values =
         vec![owner.into(), micros(lease).into(), now.into(), i64::try_from(limit).unwrap_or(i64::MAX).into()];
