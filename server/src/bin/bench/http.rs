@@ -90,8 +90,14 @@ async fn serve(app: Router, runtime: &Runtime) -> Result<String, String> {
     Ok(format!("http://{address}"))
 }
 
-/// Every figure on `runtime`'s database, printed as they come.
-pub async fn figures(runtime: &Runtime, kind: &str, load: &Load, scratch: &Path) -> Result<(), String> {
+/// Every figure on `runtime`'s database, printed as they come; returns
+/// each figure's key and requests per second.
+pub async fn figures(
+    runtime: &Runtime,
+    kind: &str,
+    load: &Load,
+    scratch: &Path,
+) -> Result<Vec<(&'static str, f64)>, String> {
     let workers = runtime.engine.spawn_workers();
     let admin = super::bench_principal();
     let service = &runtime.service;
@@ -128,6 +134,7 @@ pub async fn figures(runtime: &Runtime, kind: &str, load: &Load, scratch: &Path)
         Target::post("start", "POST …/runs (start)", history, auth, START_BODY),
     ];
     let mut ceiling = None;
+    let mut measured = Vec::new();
     let wanted = |target: &Target| {
         target.key == "ceiling" || load.only.is_empty() || load.only.iter().any(|key| key == target.key)
     };
@@ -141,11 +148,12 @@ pub async fn figures(runtime: &Runtime, kind: &str, load: &Load, scratch: &Path)
             figure.p99_ms,
             figure.per_second / base
         );
+        measured.push((target.key, figure.per_second));
         // Let the workers drain the starts before the next figure.
         tokio::time::sleep(Duration::from_millis(500)).await;
     }
     workers.shutdown().await;
-    Ok(())
+    Ok(measured)
 }
 
 /// Runs wrk against `target`; reads its requests per second and p99.

@@ -11,7 +11,8 @@
 //!
 //! `cargo run --release -p task-starter --bin bench -- --runs 20000 --repeat 3`
 //!
-//! With `--http`, the HTTP figures instead (see `http`; needs `wrk`):
+//! With `--http`, the HTTP figures instead (see `http`; needs `wrk`), then
+//! Flower's beside them when it is installed (see `flower`):
 //! `cargo run --release -p task-starter --bin bench -- --http --database sqlite`
 //! (`--figures middleware,run,history,ids,start,healthz,login` for some;
 //! without `--http`, `--figures per-call,bulk,peer,latency`).
@@ -26,6 +27,7 @@
 #![warn(clippy::too_many_lines)]
 
 mod databases;
+mod flower;
 mod http;
 mod memory;
 mod peer;
@@ -370,15 +372,19 @@ async fn bench(options: Options) -> Result<(), String> {
     }
     if let Some(load) = &options.http {
         println!("# wrk -t{} -c{} -d{}s, servers in this process", load.threads, load.connections, load.seconds);
+        let scratch = std::env::temp_dir();
+        let mut first = None;
         for kind in options.databases.clone() {
             let single = Options { repeat: 1, ..options.clone() };
-            let scratch = std::env::temp_dir();
-            measure(&kind, &single, |runtime, _| {
+            let measured = measure(&kind, &single, |runtime, _| {
                 let (scratch, kind) = (scratch.clone(), kind.clone());
                 async move { http::figures(&runtime, &kind, load, &scratch).await }
             })
             .await?;
+            first.get_or_insert(measured);
         }
+        let ours = first.and_then(|mut figures| figures.pop()).unwrap_or_default();
+        flower::beside(&options.peers, &ours, options.runs, load, &scratch).await;
         return Ok(());
     }
     engine_figures(&options).await
@@ -404,7 +410,7 @@ async fn engine_figures(options: &Options) -> Result<(), String> {
             println!("{kind:<8} bulk start, then drain          {bulk:>9.0} runs/s");
         }
         if kind == "postgres" && wants("peer") {
-            beside_graphile(options, per_call, bulk).await?;
+            peer::beside_graphile(options, per_call, bulk).await?;
         }
         if !wants("latency") {
             continue;
@@ -444,30 +450,6 @@ async fn serve_figures(options: &Options) -> Result<(), String> {
         };
         drop_database(&options.postgres, name, &url).await;
         measured?;
-    }
-    Ok(())
-}
-
-/// graphile-worker's figures on fresh databases of the same server, with
-/// our ratio to each, or a line saying how to install it.
-async fn beside_graphile(options: &Options, per_call: f64, bulk: f64) -> Result<(), String> {
-    let Some(peers) = peer::graphile(&options.peers) else {
-        println!("graphile-worker          not installed in {} (./.ci/install-peers)", options.peers.display());
-        return Ok(());
-    };
-    for (batched, ours, what) in
-        [(true, bulk, "addJobs batched, then drain"), (false, per_call, "addJob per call, until done")]
-    {
-        let mut rates = Vec::new();
-        for _ in 0..options.repeat.max(1) {
-            let (url, name) = fresh_database("postgres", &options.postgres).await?;
-            let rate = peer::graphile_rate(&peers, &url, options.runs, batched).await;
-            drop_database(&options.postgres, name, &url).await;
-            rates.push(rate?);
-        }
-        let theirs = median(rates);
-        let ratio = if ours.is_nan() { String::new() } else { format!("   ours {:.2}×", ours / theirs) };
-        println!("graphile {what:<31} {theirs:>9.0} jobs/s{ratio}");
     }
     Ok(())
 }

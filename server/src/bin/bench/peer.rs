@@ -9,6 +9,8 @@
 //! graphile-worker deletes a job when it is done; Task Starter keeps every
 //! run's history.
 
+use crate::databases::{drop_database, fresh_database};
+use crate::{Options, median};
 use std::path::{Path, PathBuf};
 
 /// The script node runs: prints one JSON line of jobs per second.
@@ -83,4 +85,28 @@ pub async fn graphile_rate(peers: &Path, url: &str, jobs: usize, batched: bool) 
     let line = text.lines().rev().find(|line| line.starts_with('{')).ok_or("graphile-worker printed no figure")?;
     let figure: serde_json::Value = serde_json::from_str(line).map_err(|error| error.to_string())?;
     figure["per_second"].as_f64().ok_or_else(|| format!("graphile-worker printed {line}"))
+}
+
+/// graphile-worker's figures on fresh databases of the same server, with
+/// our ratio to each, or a line saying how to install it.
+pub(crate) async fn beside_graphile(options: &Options, per_call: f64, bulk: f64) -> Result<(), String> {
+    let Some(peers) = graphile(&options.peers) else {
+        println!("graphile-worker          not installed in {} (./.ci/install-peers)", options.peers.display());
+        return Ok(());
+    };
+    for (batched, ours, what) in
+        [(true, bulk, "addJobs batched, then drain"), (false, per_call, "addJob per call, until done")]
+    {
+        let mut rates = Vec::new();
+        for _ in 0..options.repeat.max(1) {
+            let (url, name) = fresh_database("postgres", &options.postgres).await?;
+            let rate = graphile_rate(&peers, &url, options.runs, batched).await;
+            drop_database(&options.postgres, name, &url).await;
+            rates.push(rate?);
+        }
+        let theirs = median(rates);
+        let ratio = if ours.is_nan() { String::new() } else { format!("   ours {:.2}×", ours / theirs) };
+        println!("graphile {what:<31} {theirs:>9.0} jobs/s{ratio}");
+    }
+    Ok(())
 }
