@@ -22,7 +22,7 @@ const BROKER: &str = "redis://127.0.0.1:6379/14";
 const BACKEND: &str = "redis://127.0.0.1:6379/15";
 const QUEUE: &str = "bench-flower";
 /// How long the worker may take to run every task before the bench gives up.
-const DRAIN_LIMIT: Duration = Duration::from_secs(600);
+const DRAIN_LIMIT: Duration = Duration::from_mins(10);
 
 /// Flower's virtualenv, if Flower is installed in it.
 pub fn installed(peers: &Path) -> Option<PathBuf> {

@@ -12,7 +12,8 @@
 //! `cargo run --release -p task-starter --bin bench -- --runs 20000 --repeat 3`
 //!
 //! With `--http`, the HTTP figures instead (see `http`; needs `wrk`), then
-//! Flower's beside them when it is installed (see `flower`):
+//! Flower's beside them when it is installed and they include `run` or
+//! `history` (see `flower`):
 //! `cargo run --release -p task-starter --bin bench -- --http --database sqlite`
 //! (`--figures middleware,run,history,ids,start,healthz,login` for some;
 //! without `--http`, `--figures per-call,bulk,peer,latency`).
@@ -384,7 +385,9 @@ async fn bench(options: Options) -> Result<(), String> {
             first.get_or_insert(measured);
         }
         let ours = first.and_then(|mut figures| figures.pop()).unwrap_or_default();
-        flower::beside(&options.peers, &ours, options.runs, load, &scratch).await;
+        if load.only.is_empty() || load.only.iter().any(|key| key == "run" || key == "history") {
+            flower::beside(&options.peers, &ours, options.runs, load, &scratch).await;
+        }
         return Ok(());
     }
     engine_figures(&options).await
