@@ -57,10 +57,13 @@ pub async fn claim(
             pending = RunState::Pending.as_str(),
             tasks = (0..tasks.len()).map(|index| format!("(${}::text)", index + 5)).collect::<Vec<_>>().join(", "),
         ),
-        // SQLite's one writer makes the statement atomic by itself.
+        // SQLite's one writer makes the statement atomic by itself. The
+        // limit is cast so that SQLite's planner does not read its bound
+        // value (a bare `LIMIT ?` made SQLite prepare the statement again at
+        // every claim; see `read::history`).
         Backend::Sqlite => format!(
             "SELECT id FROM runs WHERE state = '{pending}' AND run_after <= {db_now} AND task IN ({tasks}) \
-             ORDER BY run_after, created_at LIMIT $4",
+             ORDER BY run_after, created_at LIMIT CAST($4 AS INTEGER)",
             pending = RunState::Pending.as_str(),
             tasks = placeholders(5, tasks.len()),
         ),

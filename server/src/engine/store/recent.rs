@@ -92,10 +92,13 @@ pub async fn keep_arguments(
         )
         .exec_without_returning(connection)
         .await?;
-    let sql = "DELETE FROM recent_arguments WHERE task = $1 AND fingerprint NOT IN \
-               (SELECT fingerprint FROM recent_arguments WHERE task = $1 ORDER BY used_at DESC LIMIT $2)";
-    let limit = i64::try_from(KEPT_PER_TASK).unwrap_or(i64::MAX);
-    connection.execute_raw(statement(backend, sql, vec![task.into(), limit.into()])).await?;
+    // The count is written into the statement: SQLite prepares a statement
+    // with a bound `LIMIT` again at every execution (see `read::history`).
+    let sql = format!(
+        "DELETE FROM recent_arguments WHERE task = $1 AND fingerprint NOT IN \
+         (SELECT fingerprint FROM recent_arguments WHERE task = $1 ORDER BY used_at DESC LIMIT {KEPT_PER_TASK})"
+    );
+    connection.execute_raw(statement(backend, &sql, vec![task.into()])).await?;
     Ok(())
 }
 
