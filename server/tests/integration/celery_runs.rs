@@ -78,6 +78,7 @@ on_both_brokers!(a_task_sent_by_other_code_is_recorded_and_followed, |kind| asyn
     // Let the event feed connect before Python sends.
     tokio::time::sleep(Duration::from_secs(1)).await;
     let id: uuid::Uuid = send_from_python(&env, "tasks.add", "(4, 5)").parse().unwrap();
+    app.recorded(RunId(id)).await;
     let run = app.finished(RunId(id)).await;
     assert_eq!((run.state, run.result.as_deref(), run.origin), (RunState::Success, Some("9"), Origin::External));
     assert_eq!(run.arguments, json!({"a": 4, "b": 5}), "positional arguments are named");
@@ -239,6 +240,7 @@ async fn a_task_sent_by_other_code_is_recorded_on_postgres_too() {
     tokio::time::sleep(Duration::from_secs(1)).await;
     // Unicode, and a NUL that PostgreSQL's text cannot hold (kept as the repr).
     let id: uuid::Uuid = send_from_python(&env, "tasks.echo", r#"("é ✓", "a\x00b")"#).parse().unwrap();
+    app.recorded(RunId(id)).await;
     let run = app.finished(RunId(id)).await;
     assert_eq!((run.state, run.origin), (RunState::Success, Origin::External));
     assert_eq!(run.arguments["kwargs"], json!({}));

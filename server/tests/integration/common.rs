@@ -242,6 +242,22 @@ impl TestApp {
         self.until(id, |run| run.state.is_finished()).await
     }
 
+    /// Waits (up to 30 s) until run `id` is recorded: a run that other code
+    /// started is recorded when its first event arrives, not when it is sent.
+    pub async fn recorded(&self, id: RunId) -> Run {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+        loop {
+            match self.service().run(&admin(), id).await {
+                Ok(run) => return run,
+                Err(task_starter::service::ServiceError::NotFound(_)) => {
+                    assert!(tokio::time::Instant::now() < deadline, "run {id} was never recorded");
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                }
+                Err(error) => panic!("run {id} could not be read: {error}"),
+            }
+        }
+    }
+
     /// Waits (up to 30 s) until run `id` satisfies `condition`.
     pub async fn until(&self, id: RunId, condition: impl Fn(&Run) -> bool) -> Run {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
