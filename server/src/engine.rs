@@ -32,6 +32,7 @@ mod bulk;
 mod executor;
 mod finisher;
 mod foreign;
+mod intake;
 mod leases;
 mod lifecycle;
 mod listener;
@@ -61,6 +62,7 @@ use crate::outbound::OutboundPolicy;
 use running::RunningRuns;
 use starter::Starter;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio::sync::{Notify, broadcast};
@@ -117,6 +119,10 @@ pub struct Shared {
     pub worker_id: String,
     /// Wakes the claim loop: runs may be claimable.
     work: Notify,
+    /// How many times the claim loop was woken (see `intake`).
+    wakes: AtomicU64,
+    /// The pools that take starts at once.
+    intake: intake::Intake,
     running: RunningRuns,
     reporter: Arc<dyn context::RunReporter>,
     starter: Starter,
@@ -130,6 +136,13 @@ pub struct Shared {
 }
 
 impl Shared {
+    /// Wakes the claim loop: runs may be claimable. Until a claim comes back
+    /// short again, no start is taken at once, so none overtakes them.
+    fn wake_workers(&self) {
+        self.wakes.fetch_add(1, Ordering::SeqCst);
+        self.work.notify_one();
+    }
+
     fn schedule_run_as(&self, schedule: &str) -> Option<String> {
         self.schedule_run_as.get(schedule).cloned()
     }
@@ -162,6 +175,8 @@ impl Engine {
             metrics,
             worker_id,
             work: Notify::new(),
+            wakes: AtomicU64::new(0),
+            intake: intake::Intake::default(),
             running: RunningRuns::default(),
             starter: Starter::spawn(weak.clone()),
             finished_runs: broadcast::channel(4096).0,

@@ -87,6 +87,8 @@ pub struct Metrics {
     finished: Counter<(String, RunState)>,
     finished_total: AtomicU64,
     claimed: AtomicU64,
+    /// Of `claimed`, the runs taken at their start (no claim statement).
+    taken: AtomicU64,
     claim_latency: Histogram,
     /// By route, then by method and status: a request of a route seen
     /// before is counted without copying its name.
@@ -125,6 +127,13 @@ impl Metrics {
     }
 
     /// A claim statement that began at `began` (µs) returned `runs`.
+    /// Runs claimed at their start (no claim statement to time).
+    pub fn runs_taken(&self, runs: usize) {
+        let runs = u64::try_from(runs).unwrap_or(0);
+        self.claimed.fetch_add(runs, Ordering::Relaxed);
+        self.taken.fetch_add(runs, Ordering::Relaxed);
+    }
+
     pub fn observe_claim(&self, runs: usize, began: i64) {
         self.claimed.fetch_add(u64::try_from(runs).unwrap_or(0), Ordering::Relaxed);
         self.claim_latency.observe_micros(u64::try_from(now_micros() - began).unwrap_or(0));
@@ -172,6 +181,12 @@ impl Metrics {
         out.push_str("# HELP task_starter_runs_claimed_total Runs claimed by this process's workers.\n");
         out.push_str("# TYPE task_starter_runs_claimed_total counter\n");
         let _ = writeln!(out, "task_starter_runs_claimed_total {}", self.claimed.load(Ordering::Relaxed));
+        out.push_str(
+            "# HELP task_starter_runs_taken_at_start_total Of the runs claimed, those taken at their start by a free \
+             worker (no claim statement).\n",
+        );
+        out.push_str("# TYPE task_starter_runs_taken_at_start_total counter\n");
+        let _ = writeln!(out, "task_starter_runs_taken_at_start_total {}", self.taken.load(Ordering::Relaxed));
         out.push_str("# HELP task_starter_claim_seconds How long a claim statement took.\n");
         out.push_str("# TYPE task_starter_claim_seconds histogram\n");
         self.claim_latency.render(&mut out, "task_starter_claim_seconds", "");

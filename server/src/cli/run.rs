@@ -3,6 +3,7 @@
 use super::progress::ProgressLine;
 use super::{CliError, cli_principal};
 use crate::runtime::Runtime;
+use std::time::Duration;
 use types::{Origin, RunState};
 
 pub fn list_tasks(runtime: &Runtime) -> Result<(), CliError> {
@@ -22,13 +23,27 @@ pub async fn run(
     let arguments: serde_json::Value =
         serde_json::from_str(arguments).map_err(|error| CliError::Usage(format!("--args is not JSON: {error}")))?;
     let principal = cli_principal();
-    let run = runtime.service.start_as(&principal, task, arguments, run_as, Origin::Cli).await?;
+    // With --wait the run runs here: the workers are up and have looked at
+    // the queue before the start, so a free one takes it at once.
+    let workers = if wait {
+        super::serve::spawn_celery(runtime);
+        let workers = runtime.engine.spawn_workers();
+        workers.ready(Duration::from_secs(5)).await;
+        Some(workers)
+    } else {
+        None
+    };
+    let run = match runtime.service.start_as(&principal, task, arguments, run_as, Origin::Cli).await {
+        Ok(run) => run,
+        Err(error) => {
+            if let Some(workers) = workers {
+                workers.shutdown().await;
+            }
+            return Err(error.into());
+        }
+    };
     println!("Started run {} of {task}.", run.id);
-    if !wait {
-        return Ok(());
-    }
-    super::serve::spawn_celery(runtime);
-    let workers = runtime.engine.spawn_workers();
+    let Some(workers) = workers else { return Ok(()) };
     let mut line = ProgressLine::new();
     let finished = runtime.service.wait(&principal, run.id, |run| line.show(run)).await;
     line.finish();

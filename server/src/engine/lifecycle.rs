@@ -25,7 +25,7 @@ pub(super) fn runs_started<'a>(engine: &Shared, runs: impl IntoIterator<Item = &
         engine.trimmer.request(task);
     }
     if waiting {
-        engine.work.notify_one();
+        engine.wake_workers();
     }
 }
 
@@ -58,12 +58,12 @@ pub(super) fn runs_ended(engine: &Arc<Shared>, ended: &[Ended]) {
 fn wake_at(engine: &Arc<Shared>, at: i64) {
     let wait = Duration::from_micros(u64::try_from(at - now_micros()).unwrap_or(0));
     if wait.is_zero() {
-        engine.work.notify_one();
+        engine.wake_workers();
         return;
     }
     let engine = Arc::clone(engine);
     tokio::spawn(async move {
         tokio::time::sleep(wait).await;
-        engine.work.notify_one();
+        engine.wake_workers();
     });
 }

@@ -19,7 +19,7 @@ pub fn spawn(engine: &Arc<Shared>) -> Option<JoinHandle<()>> {
                 tracing::warn!(%error, "lost the PostgreSQL notifications; polling until they are back");
             }
             // Whatever was notified meanwhile is found by the claim loop.
-            engine.work.notify_one();
+            engine.wake_workers();
             tokio::time::sleep(Duration::from_secs(1)).await;
         }
     }))
@@ -31,7 +31,7 @@ async fn listen(engine: &Shared, pool: &sqlx::PgPool) -> Result<(), sqlx::Error>
     loop {
         let notification = listener.recv().await?;
         if notification.channel() == WORK_CHANNEL {
-            engine.work.notify_one();
+            engine.wake_workers();
         } else if let Ok(id) = notification.payload().parse() {
             engine.running.signal_cancel(types::RunId(id));
         }

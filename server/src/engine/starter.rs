@@ -7,7 +7,7 @@
 use super::Shared;
 use super::lifecycle;
 use super::run::NewRun;
-use super::store::{self, NewAuditEvent, StoreError};
+use super::store::{self, NewAuditEvent, StoreError, Taker};
 use std::sync::Weak;
 use tokio::sync::{mpsc, oneshot};
 
@@ -85,9 +85,15 @@ async fn run(engine: Weak<Shared>, mut queue: mpsc::Receiver<Job>) {
 }
 
 /// Inserts `runs` and `audit` in one transaction, then does the bookkeeping
-/// of their start.
+/// of their start. The runs this process can run at once are inserted
+/// claimed and handed to its workers (see `intake`).
 pub(super) async fn insert(engine: &Shared, runs: &[NewRun], audit: &[NewAuditEvent]) -> Result<(), StoreError> {
-    store::insert_runs(&engine.db, runs, audit).await?;
-    lifecycle::runs_started(engine, runs);
+    let taken = engine.intake.take(engine, runs);
+    let all: Vec<&NewRun> = taken.all().collect();
+    let this_worker = Taker { owner: &engine.worker_id, lease: engine.settings.lease };
+    store::insert_taken(&engine.db, &all, audit, Some(this_worker)).await?;
+    lifecycle::runs_started(engine, all);
+    engine.metrics.runs_taken(taken.runs.len());
+    taken.execute();
     Ok(())
 }

@@ -35,7 +35,7 @@ pub use error::StoreError;
 pub use external::{Report, apply_report};
 pub use finish::{Settlement, finish};
 pub use history::trim_history;
-pub use insert::{insert_handed_off, insert_runs};
+pub use insert::{Taker, insert_handed_off, insert_runs, insert_taken};
 pub use lease::{LostRun, Renewed, heartbeat, lost_runs, requeue_owned, rescue};
 pub use presets::{Written, delete_preset, find_preset, insert_preset, list_presets, update_preset};
 pub use recent::recent_arguments;

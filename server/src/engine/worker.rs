@@ -9,8 +9,9 @@ use super::store::{self, Settlement};
 use super::{Shared, finisher, leases, listener};
 use crate::clock::now_micros;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::sync::{Notify, Semaphore, mpsc, watch};
+use tokio::sync::{Notify, RwLock, Semaphore, mpsc, watch};
 use tokio::task::JoinHandle;
 
 /// How long shutdown waits for the finisher to record the last outcomes
@@ -19,10 +20,18 @@ use tokio::task::JoinHandle;
 const FINISHER_GRACE: Duration = Duration::from_secs(10);
 
 /// The executions of one pool, the slots they take, and the tasks it claims.
-struct Pool {
-    executor: Arc<Executor>,
-    slots: Arc<Semaphore>,
-    paths: Vec<String>,
+pub(super) struct Pool {
+    pub(super) executor: Arc<Executor>,
+    pub(super) slots: Arc<Semaphore>,
+    pub(super) paths: Vec<String>,
+    /// The wake-up count (`Shared::wakes`) when a claim last came back
+    /// short: while it is current, the queue holds nothing for this pool and
+    /// starts may be taken at once (see `intake`).
+    pub(super) drained_at: AtomicU64,
+    /// Open while the pool takes starts at once; shutdown closes it.
+    pub(super) gate: Arc<RwLock<bool>>,
+    /// True once a claim has looked at the queue.
+    looked: watch::Sender<bool>,
 }
 
 impl Pool {
@@ -35,6 +44,9 @@ impl Pool {
                 slot_freed: Notify::new(),
             }),
             paths,
+            drained_at: AtomicU64::new(u64::MAX),
+            gate: Arc::new(RwLock::new(true)),
+            looked: watch::Sender::new(false),
         })
     }
 
@@ -73,6 +85,9 @@ impl WorkerPool {
         if let Some(listen) = listener::spawn(&engine) {
             helpers.push(listen);
         }
+        engine.intake.register(
+            std::iter::once(Arc::downgrade(&pool)).chain(celery.iter().map(|(celery, _)| Arc::downgrade(celery))),
+        );
         let mut claim_loops = vec![tokio::spawn(claim_loop(Arc::clone(&pool), stopped.clone()))];
         if let Some((celery, _)) = &celery {
             claim_loops.push(tokio::spawn(claim_loop(Arc::clone(celery), stopped)));
@@ -87,6 +102,17 @@ impl WorkerPool {
         }
     }
 
+    /// Returns once every pool has looked at the queue (or after `limit`):
+    /// from then on a start this process can run is taken at once, unless
+    /// older runs wait.
+    pub async fn ready(&self, limit: Duration) {
+        let pools = std::iter::once(&self.pool).chain(self.celery.iter().map(|(celery, _)| celery));
+        for pool in pools {
+            let mut looked = pool.looked.subscribe();
+            let _ = tokio::time::timeout(limit, looked.wait_for(|looked| *looked)).await;
+        }
+    }
+
     /// Stops claiming, waits up to the shutdown grace for running tasks,
     /// stops the rest and puts their runs back in the queue. Celery runs
     /// are not waited for: they run on the Celery workers, and whoever
@@ -97,6 +123,11 @@ impl WorkerPool {
         let _ = stop.send(true);
         for claim_loop in claim_loops {
             let _ = claim_loop.await;
+        }
+        // No start is taken at once from here on; those under way are spawned.
+        *pool.gate.write().await = false;
+        if let Some((celery, _)) = &celery {
+            *celery.gate.write().await = false;
         }
         let grace = engine.settings.shutdown_grace;
         let celery_busy = || celery.as_ref().map_or(0, |(celery, slots)| celery.busy(*slots));
@@ -152,10 +183,15 @@ async fn claim_loop(pool: Arc<Pool>, mut stop: watch::Receiver<bool>) {
             }
         }
         let now = now_micros();
+        let wakes = engine.wakes.load(Ordering::SeqCst);
         let claimed = store::claim(&engine.db, &engine.worker_id, runnable, free, now, settings.lease).await;
         match claimed {
             Ok(runs) => {
                 let full = runs.len() == free;
+                if !full {
+                    pool.drained_at.store(wakes, Ordering::SeqCst);
+                }
+                pool.looked.send_replace(true);
                 engine.metrics.observe_claim(runs.len(), now);
                 for run in runs {
                     let Ok(permit) = Arc::clone(&pool.slots).try_acquire_owned() else {

@@ -30,6 +30,7 @@ mod celery_runs;
 mod engine_cancel;
 mod engine_fencing;
 mod engine_history;
+mod engine_intake;
 mod engine_leases;
 mod engine_limits;
 mod engine_notification_outbox;

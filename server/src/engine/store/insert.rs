@@ -1,16 +1,21 @@
 //! Inserting runs, many in one transaction when many are started at once.
-//! Columns a new run never sets (result, error, progress, lease, the
-//! attempt counter) take their defaults.
+//! Columns a new run never sets (result, error, progress) take their
+//! defaults. A run taken at once by this worker (see `engine::intake`) is
+//! inserted running, at attempt 1, under this worker's lease on the
+//! database's clock; any other run has no lease and attempt 0.
 
 use super::audit::{NewAuditEvent, append_rows};
 use super::batch::{self, Column, Kind};
 use super::error::StoreError;
 use super::notify_work;
-use crate::db::Db;
+use crate::clock::micros;
+use crate::db::{Db, now_micros_sql};
 use crate::engine::run::NewRun;
 use sea_orm::{ConnectionTrait, TransactionTrait, Value};
+use std::time::Duration;
+use types::RunState;
 
-const COLUMNS: [Column; 15] = [
+const COLUMNS: [Column; 17] = [
     ("id", Kind::Uuid),
     ("task", Kind::Text),
     ("arguments", Kind::Text),
@@ -26,18 +31,41 @@ const COLUMNS: [Column; 15] = [
     ("finished_at", Kind::BigInt),
     ("run_after", Kind::BigInt),
     ("track_fingerprint", Kind::Text),
+    ("attempt", Kind::Int),
+    ("lease_owner", Kind::Text),
 ];
+
+/// The worker that holds the runs inserted running, and for how long.
+#[derive(Clone, Copy, Debug)]
+pub struct Taker<'a> {
+    pub owner: &'a str,
+    pub lease: Duration,
+}
 
 /// Inserts `runs`, with the audit entries of their start, in one
 /// transaction and wakes the workers of every process.
 pub async fn insert_runs(db: &Db, runs: &[NewRun], audit: &[NewAuditEvent]) -> Result<(), StoreError> {
+    insert_taken(db, &runs.iter().collect::<Vec<_>>(), audit, None).await
+}
+
+/// [`insert_runs`], where the runs in state running are taken by `taker`
+/// (claimed at once). The workers of every process are woken when a run
+/// is left pending.
+pub async fn insert_taken(
+    db: &Db,
+    runs: &[&NewRun],
+    audit: &[NewAuditEvent],
+    taker: Option<Taker<'_>>,
+) -> Result<(), StoreError> {
     if runs.is_empty() {
         return Ok(());
     }
     let transaction = db.write.begin().await?;
-    insert_rows(db, &transaction, runs).await?;
+    write_rows(db, &transaction, runs, taker).await?;
     append_rows(db, &transaction, audit).await?;
-    notify_work(db, &transaction).await?;
+    if runs.iter().any(|run| run.state == RunState::Pending) {
+        notify_work(db, &transaction).await?;
+    }
     transaction.commit().await?;
     Ok(())
 }
@@ -59,13 +87,35 @@ pub async fn insert_handed_off(db: &Db, run: &NewRun) -> Result<(), StoreError> 
 
 /// The INSERTs alone, inside the caller's transaction.
 pub async fn insert_rows(db: &Db, connection: &impl ConnectionTrait, runs: &[NewRun]) -> Result<(), StoreError> {
-    let values: Vec<Vec<Value>> = runs.iter().map(row_values).collect();
-    batch::insert(db.backend, connection, "runs", &COLUMNS, &values).await?;
+    write_rows(db, connection, &runs.iter().collect::<Vec<_>>(), None).await
+}
+
+/// The INSERTs of `runs`, those in state running under `taker`'s lease.
+async fn write_rows(
+    db: &Db,
+    connection: &impl ConnectionTrait,
+    runs: &[&NewRun],
+    taker: Option<Taker<'_>>,
+) -> Result<(), StoreError> {
+    let values: Vec<Vec<Value>> = runs.iter().map(|run| row_values(run, taker)).collect();
+    let names = batch::names(&COLUMNS);
+    let lease = taker.map_or(0, |taker| micros(taker.lease));
+    let statements = batch::statements(db.backend, &COLUMNS, &values, "", &[lease.into()], |source, lease| {
+        format!(
+            "INSERT INTO runs ({names}, lease_expires_at) SELECT s.*, \
+             CASE WHEN s.lease_owner IS NULL THEN NULL ELSE {db_now} + ${lease} END FROM ({source}) AS s",
+            db_now = now_micros_sql(db.backend)
+        )
+    })?;
+    for statement in statements {
+        connection.execute_raw(statement).await?;
+    }
     Ok(())
 }
 
 /// A run's values in the order of `COLUMNS`.
-fn row_values(run: &NewRun) -> Vec<Value> {
+fn row_values(run: &NewRun, taker: Option<Taker<'_>>) -> Vec<Value> {
+    let owner = taker.filter(|_| run.state == RunState::Running).map(|taker| taker.owner.to_owned());
     vec![
         run.id.0.into(),
         run.task.clone().into(),
@@ -82,5 +132,7 @@ fn row_values(run: &NewRun) -> Vec<Value> {
         run.finished_at.into(),
         run.created_at.into(),
         run.track_fingerprint.clone().into(),
+        i32::from(owner.is_some()).into(),
+        owner.into(),
     ]
 }
