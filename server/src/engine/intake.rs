@@ -45,14 +45,22 @@ impl Intake {
             registered.iter().filter_map(Weak::upgrade).collect()
         };
         let wakes = engine.wakes.load(Ordering::SeqCst);
-        let open: Vec<Arc<Pool>> =
+        let mut open: Vec<Arc<Pool>> =
             pools.into_iter().filter(|pool| pool.drained_at.load(Ordering::SeqCst) == wakes).collect();
         let now = now_micros();
         for run in runs {
-            let slot = (run.state == RunState::Pending)
-                .then(|| open.iter().find(|pool| pool.paths.contains(&run.task)))
-                .flatten()
-                .and_then(Slot::take);
+            let pool = open.iter().position(|pool| pool.paths.contains(&run.task));
+            let slot = match pool {
+                Some(index) if run.state == RunState::Pending => {
+                    let slot = Slot::take(&open[index]);
+                    if slot.is_none() {
+                        // Full (or closing): the batch's later starts queue behind this one.
+                        open.swap_remove(index);
+                    }
+                    slot
+                }
+                _ => None,
+            };
             match slot {
                 Some(slot) => {
                     taken.runs.push(NewRun { state: RunState::Running, started_at: Some(now), ..run.clone() });
