@@ -6,6 +6,7 @@
 //!   what their arguments look like;
 //! - `run`: a run at each step of its life (new, claimed, its claim, ended);
 //! - `starter`, `scheduler`: put runs in the queue (grouped starts; cron);
+//! - `intake`: hands a start straight to a free worker of this process;
 //! - `worker`, `executor`, `outcome`, `finisher`: claim, run and record runs;
 //! - `leases`, `listener`, `running`: heartbeats, rescue of lost runs,
 //!   wake-ups, and the executions under way here;
