@@ -85,29 +85,32 @@ impl WorkerPool {
         if let Some(listen) = listener::spawn(&engine) {
             helpers.push(listen);
         }
-        engine.intake.register(
-            std::iter::once(Arc::downgrade(&pool)).chain(celery.iter().map(|(celery, _)| Arc::downgrade(celery))),
-        );
         let mut claim_loops = vec![tokio::spawn(claim_loop(Arc::clone(&pool), stopped.clone()))];
         if let Some((celery, _)) = &celery {
             claim_loops.push(tokio::spawn(claim_loop(Arc::clone(celery), stopped)));
         }
-        WorkerPool {
+        let workers = WorkerPool {
             claim_loops,
             finisher: tokio::spawn(finisher::run(Arc::clone(&engine), settlements)),
             pool,
             celery,
             stop,
             helpers,
-        }
+        };
+        engine.intake.register(workers.pools().map(Arc::downgrade));
+        workers
+    }
+
+    /// The pool of this process's tasks, then the Celery runs' pool.
+    fn pools(&self) -> impl Iterator<Item = &Arc<Pool>> {
+        std::iter::once(&self.pool).chain(self.celery.iter().map(|(celery, _)| celery))
     }
 
     /// Returns once every pool has looked at the queue (or after `limit`):
     /// from then on a start this process can run is taken at once, unless
     /// older runs wait.
     pub async fn ready(&self, limit: Duration) {
-        let pools = std::iter::once(&self.pool).chain(self.celery.iter().map(|(celery, _)| celery));
-        for pool in pools {
+        for pool in self.pools() {
             let mut looked = pool.looked.subscribe();
             let _ = tokio::time::timeout(limit, looked.wait_for(|looked| *looked)).await;
         }

@@ -242,6 +242,22 @@ impl TestApp {
         self.until(id, |run| run.state.is_finished()).await
     }
 
+    /// The `task-starter` binary with `args`, as another process on this
+    /// app's database: a one-second lease, rescues every 200 ms, warnings
+    /// only, output discarded, killed when dropped.
+    pub fn process(&self, args: &[&str]) -> tokio::process::Command {
+        let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_task-starter"));
+        command
+            .args(args)
+            .env("TASK_STARTER_DATABASE_URL", &self.test_db.url)
+            .env("TASK_STARTER_WORKER_LEASE", "1s")
+            .env("TASK_STARTER_WORKER_RESCUE_INTERVAL", "200ms")
+            .env("TASK_STARTER_LOG", "warn")
+            .stdout(std::process::Stdio::null())
+            .kill_on_drop(true);
+        command
+    }
+
     /// Waits (up to 30 s) until run `id` is recorded: a run that other code
     /// started is recorded when its first event arrives, not when it is sent.
     pub async fn recorded(&self, id: RunId) -> Run {

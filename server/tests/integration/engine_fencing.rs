@@ -7,7 +7,6 @@ use crate::common::{Database, TestApp, admin, args, test_config};
 use crate::on_both_databases;
 use sea_orm::ConnectionTrait;
 use serde_json::json;
-use std::process::Stdio;
 use std::time::Duration;
 use task_starter::config::TaskConfig;
 use task_starter::db::statement;
@@ -70,16 +69,7 @@ on_both_databases!(
         let arguments = args(json!({"seconds": 3}));
         let run = app.service().start(&admin(), "examples.tasks.countdown", arguments, Origin::Api).await.unwrap();
 
-        let mut stalled = tokio::process::Command::new(env!("CARGO_BIN_EXE_task-starter"))
-            .arg("worker")
-            .env("TASK_STARTER_DATABASE_URL", &app.test_db.url)
-            .env("TASK_STARTER_WORKER_LEASE", "1s")
-            .env("TASK_STARTER_WORKER_RESCUE_INTERVAL", "200ms")
-            .env("TASK_STARTER_LOG", "warn")
-            .stdout(Stdio::null())
-            .kill_on_drop(true)
-            .spawn()
-            .expect("the worker binary starts");
+        let mut stalled = app.process(&["worker"]).spawn().expect("the worker binary starts");
         app.until(run.id, |run| run.state == RunState::Running && run.attempt == 1).await;
         let pid = stalled.id().expect("the worker runs").to_string();
         signal("STOP", &pid).await;

@@ -86,15 +86,10 @@ on_both_databases!(a_killed_process_loses_the_run_it_took_at_once, |database: Da
     let folder = tempfile::tempdir().unwrap();
     let config_file = folder.path().join("task-starter.toml");
     std::fs::write(&config_file, "[tasks.\"examples.tasks.countdown\"]\nmax_attempts = 2\n").unwrap();
-    let mut process = tokio::process::Command::new(env!("CARGO_BIN_EXE_task-starter"))
-        .args(["run", "examples.tasks.countdown", "--args", r#"{"seconds": 2}"#, "--wait"])
+    let mut process = app
+        .process(&["run", "examples.tasks.countdown", "--args", r#"{"seconds": 2}"#, "--wait"])
         .env("TASK_STARTER_CONFIG", &config_file)
-        .env("TASK_STARTER_DATABASE_URL", &app.test_db.url)
-        .env("TASK_STARTER_WORKER_LEASE", "1s")
-        .env("TASK_STARTER_WORKER_RESCUE_INTERVAL", "200ms")
-        .env("TASK_STARTER_LOG", "warn")
         .stdout(Stdio::piped())
-        .kill_on_drop(true)
         .spawn()
         .expect("the binary starts");
     let stdout = process.stdout.take().expect("stdout is piped");

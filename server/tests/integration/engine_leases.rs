@@ -5,7 +5,6 @@
 use crate::common::{Database, TestApp, admin, args, test_config};
 use crate::on_both_databases;
 use serde_json::json;
-use std::process::Stdio;
 use std::time::Duration;
 use task_starter::clock::now_micros;
 use task_starter::config::TaskConfig;
@@ -68,16 +67,7 @@ on_both_databases!(a_killed_worker_process_loses_its_runs_to_the_others, |databa
     let twice = twice.unwrap();
 
     // A real worker process on the same database, with a one-second lease.
-    let mut worker = tokio::process::Command::new(env!("CARGO_BIN_EXE_task-starter"))
-        .arg("worker")
-        .env("TASK_STARTER_DATABASE_URL", &app.test_db.url)
-        .env("TASK_STARTER_WORKER_LEASE", "1s")
-        .env("TASK_STARTER_WORKER_RESCUE_INTERVAL", "200ms")
-        .env("TASK_STARTER_LOG", "warn")
-        .stdout(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the worker binary starts");
+    let mut worker = app.process(&["worker"]).spawn().expect("the worker binary starts");
     let running = app.until(twice.id, |run| run.state == RunState::Running).await;
     assert_eq!(running.attempt, 1);
 
