@@ -24,6 +24,11 @@ pub fn ActionMenu(
         #[cfg(not(feature = "hydrate"))]
         let _ = (step, menu);
     };
+    // After the menu is painted; if the browser refuses a frame, the menu
+    // still opens and only the focus stays on the button.
+    let focus_item_after_paint = move |step: i32| {
+        let _ = request_animation_frame(move || focus_item(step));
+    };
     let close = move |refocus: bool| {
         open.set(false);
         if refocus && let Some(button) = button.get() {
@@ -59,7 +64,7 @@ pub fn ActionMenu(
                     let opening = !open.get_untracked();
                     open.set(opening);
                     if opening {
-                        request_animation_frame(move || focus_item(1));
+                        focus_item_after_paint(1);
                     }
                 }
                 on:keydown=move |event| {
@@ -67,7 +72,7 @@ pub fn ActionMenu(
                         event.prevent_default();
                         open.set(true);
                         let step = if event.key() == "ArrowDown" { 1 } else { -1 };
-                        request_animation_frame(move || focus_item(step));
+                        focus_item_after_paint(step);
                     }
                 }
             >

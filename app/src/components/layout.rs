@@ -3,8 +3,8 @@
 //! in one resource and shows the header with the navigation and the user.
 //!
 //! Each page has exactly one `<Transition/>`: in Leptos 0.8, suspense
-//! boundaries nested in one another (or around an `<Outlet/>`) do not always
-//! hydrate (leptos-rs/leptos#3707).
+//! boundaries nested in one another (or around an `<Outlet/>`) did not always
+//! hydrate (leptos-rs/leptos#3707), and the rule is kept on 0.9.
 
 use super::session::{Announcer, Session};
 use crate::rpc::{SignOut, get_session};

@@ -22,7 +22,7 @@ pub async fn sign_in(name: String, password: String, next: Option<String>) -> Re
         .unwrap_or_default();
     let cookie = server::respond(port.sign_in(name.trim(), &password, &from).await)?;
     set_cookie(&cookie);
-    leptos_axum::redirect(same_site_path(next.as_deref()));
+    leptos_axum::redirect(same_site_path(next.as_deref()), false);
     Ok(())
 }
 
@@ -48,7 +48,7 @@ pub async fn sign_out() -> Result<(), Problem> {
         let cookie = server::respond(port.sign_out(&caller).await)?;
         set_cookie(&cookie);
     }
-    leptos_axum::redirect("/login");
+    leptos_axum::redirect("/login", false);
     Ok(())
 }
 
