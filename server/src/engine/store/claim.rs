@@ -68,9 +68,16 @@ pub async fn claim(
             tasks = placeholders(5, tasks.len()),
         ),
     };
+    let chosen = match db.backend {
+        // An array, so that the runs are looked up by id: as `IN (…)`, the
+        // planner joined the batch to a scan of the whole table (4 of a
+        // claim's 17 ms at 20,000 runs, and more as the history grows).
+        Backend::Postgres => format!("id = ANY(ARRAY({due}))"),
+        Backend::Sqlite => format!("id IN ({due})"),
+    };
     let sql = format!(
         "UPDATE runs SET state = '{running}', attempt = attempt + 1, lease_owner = $1, \
-         lease_expires_at = {db_now} + $2, started_at = COALESCE(started_at, $3) WHERE id IN ({due}) \
+         lease_expires_at = {db_now} + $2, started_at = COALESCE(started_at, $3) WHERE {chosen} \
          RETURNING id, task, arguments, started_by_kind, started_by_name, run_as, attempt, max_attempts, run_after, \
          started_at, cancel_requested",
         running = RunState::Running.as_str(),
