@@ -18,7 +18,7 @@ use crate::db::statement;
 use sea_orm::{ConnectionTrait, DbErr, Statement, Value};
 use serde_json::Value as Json;
 
-/// How a column is typed (for PostgreSQL's recordset).
+/// How a column is typed (what PostgreSQL casts its position to).
 #[derive(Clone, Copy, Debug)]
 pub enum Kind {
     Uuid,
