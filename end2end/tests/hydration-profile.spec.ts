@@ -31,7 +31,8 @@ function longTasks(events: TraceEvent[]) {
   const main = new Set(
     events.filter((event) => event.ph === "M" && event.args?.name === "CrRendererMain").map((event) => `${event.pid}:${event.tid}`),
   );
-  const onMain = events.filter((event) => event.ph === "X" && main.has(`${event.pid}:${event.tid}`)).sort((a, b) => a.ts - b.ts);
+  const onMain = events.filter((event) => event.ph === "X" && main.has(`${event.pid}:${event.tid}`)).sort((a, b) => a.ts - b.ts || b.dur! - a.dur!);
+  // A task first, then what runs inside it (a child may start at the same microsecond).
   const tasks: TraceEvent[] = [];
   for (const event of onMain) {
     const last = tasks.at(-1);
